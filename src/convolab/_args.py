@@ -1,0 +1,129 @@
+"""Argument normalisation and error messages shared by every public entry point.
+
+Every public function of convolab turns its arguments into plain tuples here, once, so the
+code below the boundary only ever sees ``tuple[int, ...]`` and ``tuple[tuple[int, int], ...]``.
+Every message has the same shape, ``"<name> must be <expected>, got <value>"``, so users (and
+tests, through ``pytest.raises(match=...)``) always find the argument, what it accepts and
+what it was given.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Sequence
+
+import numpy as np
+
+Pairs = tuple[tuple[int, int], ...]
+
+
+def invalid(name: str, value: object, expected: str) -> ValueError:
+    """The ValueError raised for an argument of the right type but a wrong value."""
+    return ValueError(f"{name} must be {expected}, got {value!r}")
+
+
+def wrong_type(name: str, value: object, expected: str) -> TypeError:
+    """The TypeError raised for an argument of the wrong type."""
+    return TypeError(f"{name} must be {expected}, got {value!r} of type {type(value).__name__}")
+
+
+def is_int(value: object) -> bool:
+    """True for Python and NumPy integers, False for bools, floats and everything else."""
+    if isinstance(value, bool):
+        return False
+    try:
+        operator.index(value)
+    except TypeError:
+        return False
+    return True
+
+
+def is_sequence(value: object) -> bool:
+    """True for lists, tuples (``torch.Size`` included) and 1-D arrays; False otherwise."""
+    return isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.ndim == 1)
+
+
+def _bound_text(minimum: int) -> str:
+    return f"an int >= {minimum}"
+
+
+def as_int(value: object, name: str, *, minimum: int | None = None) -> int:
+    """``value`` as a Python int, checked against ``minimum``."""
+    expected = _bound_text(minimum) if minimum is not None else "an int"
+    if not is_int(value):
+        raise wrong_type(name, value, expected)
+    result = operator.index(value)
+    if minimum is not None and result < minimum:
+        raise invalid(name, value, expected)
+    return result
+
+
+def infer_ndim(*values: object, default: int = 1) -> int:
+    """Number of spatial dimensions implied by the first sequence among ``values``."""
+    for value in values:
+        if is_sequence(value):
+            return len(value)
+    return default
+
+
+def as_tuple(value: object, ndim: int, name: str, *, minimum: int) -> tuple[int, ...]:
+    """An int or a sequence of ``ndim`` ints, each >= ``minimum``, as a tuple of ``ndim`` ints."""
+    expected = f"{_bound_text(minimum)} or a tuple of {ndim} such ints"
+    if is_int(value):
+        if operator.index(value) < minimum:
+            raise invalid(name, value, expected)
+        return (operator.index(value),) * ndim
+    if not is_sequence(value):
+        raise wrong_type(name, value, expected)
+    items = tuple(value)
+    if len(items) != ndim:
+        raise invalid(name, value, expected)
+    if not all(is_int(v) for v in items):
+        raise wrong_type(name, value, expected)
+    if any(operator.index(v) < minimum for v in items):
+        raise invalid(name, value, expected)
+    return tuple(operator.index(v) for v in items)
+
+
+def as_padding_pairs(padding: object, ndim: int, name: str = "padding") -> Pairs:
+    """Explicit padding as ``((lo, hi),) * ndim``.
+
+    Accepts an int (same on every side), a tuple of ``ndim`` ints (symmetric per dimension)
+    or a tuple of ``ndim`` ``(lo, hi)`` pairs (per side). Strings are the caller's business.
+    """
+    expected = (
+        f"an int >= 0, a tuple of {ndim} ints >= 0, or a tuple of {ndim} (before, after) pairs"
+        " of ints >= 0"
+    )
+    if is_int(padding):
+        p = operator.index(padding)
+        if p < 0:
+            raise invalid(name, padding, expected)
+        return ((p, p),) * ndim
+    if not is_sequence(padding) or len(padding) != ndim:
+        if is_sequence(padding) or isinstance(padding, str):
+            raise invalid(name, padding, expected)
+        raise wrong_type(name, padding, expected)
+    pairs = []
+    for item in padding:
+        if is_int(item):
+            pairs.append((operator.index(item),) * 2)
+        elif is_sequence(item) and len(item) == 2 and all(is_int(v) for v in item):
+            pairs.append(tuple(operator.index(v) for v in item))
+        else:
+            raise invalid(name, padding, expected)
+    if any(v < 0 for pair in pairs for v in pair):
+        raise invalid(name, padding, expected)
+    return tuple(pairs)
+
+
+def as_choice(value: object, name: str, choices: Sequence[str]) -> str:
+    """``value`` if it is one of ``choices`` (strings), else a ValueError listing them."""
+    if not isinstance(value, str) or value not in choices:
+        raise invalid(name, value, "one of " + ", ".join(repr(c) for c in choices))
+    return value
+
+
+def unwrap(values: tuple, scalar: bool):
+    """Return ``values[0]`` for a scalar (1-D, all-int) call, else the tuple itself."""
+    return values[0] if scalar else values

@@ -1,0 +1,56 @@
+"""Helpers shared by the sub-commands: error type, argument parsers, safe output paths."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+
+class CLIError(Exception):
+    """A user error reported as one line on stderr with exit code 2."""
+
+
+def format_error(exc: BaseException) -> str:
+    """One line for a user: the message of ``exc`` with newlines folded."""
+    if isinstance(exc, OSError) and exc.strerror and exc.filename is not None:
+        text = f"{exc.strerror}: {exc.filename}"
+    else:
+        text = str(exc) or type(exc).__name__
+    return " ".join(text.split())
+
+
+def int_tuple(text: str) -> tuple[int, ...]:
+    """Parse ``"224"``, ``"224x224"`` or ``"2,1"`` into a tuple of ints (argparse ``type``)."""
+    parts = text.replace("x", ",").replace("X", ",").split(",")
+    try:
+        values = tuple(int(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an int or ints joined by 'x' or ',', got {text!r}"
+        ) from None
+    return values
+
+
+def scalar_or_tuple(values: tuple[int, ...]):
+    """An int for a one-element tuple (so 1-D results print as ints), else the tuple."""
+    return values[0] if len(values) == 1 else values
+
+
+def check_output_path(path: str | os.PathLike, force: bool = False) -> Path:
+    """Validate an output file path before any work is done.
+
+    Refuses an existing file unless ``force``, a missing parent directory and a directory
+    that cannot be written: the user's files are never overwritten by surprise.
+    """
+    out = Path(path)
+    if out.is_dir():
+        raise CLIError(f"output {str(out)!r} is a directory; give a file name")
+    if out.exists() and not force:
+        raise CLIError(f"output {str(out)!r} already exists; pass --force to overwrite it")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise CLIError(f"directory {str(parent)!r} of output {str(out)!r} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise CLIError(f"directory {str(parent)!r} of output {str(out)!r} is not writable")
+    return out

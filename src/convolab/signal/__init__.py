@@ -1,0 +1,2 @@
+"""One-dimensional convolution: continuous (the integral) and discrete (sequences).
+"""
