@@ -18,8 +18,11 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     On an exception the temporary file is removed and ``path`` is left as it was.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}",
-                               dir=path.parent if str(path.parent) else ".")
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name}.",
+        suffix=f".tmp{path.suffix}",
+        dir=path.parent if str(path.parent) else ".",
+    )
     os.close(fd)
     tmp_path = Path(tmp)
     try:

@@ -6,8 +6,11 @@ import argparse
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("demo", help="a tour of convolab, computed live",
-                              description="A tour of convolab: conv arithmetic worked out.")
+    p = subparsers.add_parser(
+        "demo",
+        help="a tour of convolab, computed live",
+        description="A tour of convolab: conv arithmetic worked out.",
+    )
     p.set_defaults(func=run)
 
 

@@ -23,16 +23,30 @@ def register(subparsers) -> None:
     )
     p.add_argument("size", type=int_tuple, help="input size W, e.g. 224 or 224x224")
     p.add_argument("--kernel", "-k", type=int_tuple, required=True, help="kernel size")
-    p.add_argument("--stride", "-s", type=int_tuple, default=None,
-                   help="stride (default 1; the kernel size with --pool)")
-    p.add_argument("--padding", "-p", type=_padding, default=(0,),
-                   help="padding per side: N, N,M per dimension, 'same' or 'valid'")
+    p.add_argument(
+        "--stride",
+        "-s",
+        type=int_tuple,
+        default=None,
+        help="stride (default 1; the kernel size with --pool)",
+    )
+    p.add_argument(
+        "--padding",
+        "-p",
+        type=_padding,
+        default=(0,),
+        help="padding per side: N, N,M per dimension, 'same' or 'valid'",
+    )
     p.add_argument("--dilation", "-d", type=int_tuple, default=(1,), help="dilation")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--transposed", action="store_true", help="transposed convolution")
     mode.add_argument("--pool", action="store_true", help="max/avg pooling")
-    p.add_argument("--output-padding", type=int_tuple, default=(0,),
-                   help="extra output cells of a transposed convolution")
+    p.add_argument(
+        "--output-padding",
+        type=int_tuple,
+        default=(0,),
+        help="extra output cells of a transposed convolution",
+    )
     p.add_argument("--ceil-mode", action="store_true", help="pooling with ceil_mode=True")
     p.set_defaults(func=run)
 
@@ -52,16 +66,29 @@ def run(args: argparse.Namespace) -> int:
     dilation = scalar_or_tuple(args.dilation)
     padding = args.padding if isinstance(args.padding, str) else scalar_or_tuple(args.padding)
     kind = "transpose" if args.transposed else "pool" if args.pool else "conv"
-    lines = shape.explain(size, kernel, stride, padding, dilation, kind=kind,
-                          output_padding=scalar_or_tuple(args.output_padding),
-                          ceil_mode=args.ceil_mode)
+    lines = shape.explain(
+        size,
+        kernel,
+        stride,
+        padding,
+        dilation,
+        kind=kind,
+        output_padding=scalar_or_tuple(args.output_padding),
+        ceil_mode=args.ceil_mode,
+    )
     if kind == "conv":
-        out = shape.conv_output_size(size, kernel, 1 if stride is None else stride, padding,
-                                     dilation)
+        out = shape.conv_output_size(
+            size, kernel, 1 if stride is None else stride, padding, dilation
+        )
     elif kind == "transpose":
-        out = shape.conv_transpose_output_size(size, kernel, 1 if stride is None else stride,
-                                               padding, scalar_or_tuple(args.output_padding),
-                                               dilation)
+        out = shape.conv_transpose_output_size(
+            size,
+            kernel,
+            1 if stride is None else stride,
+            padding,
+            scalar_or_tuple(args.output_padding),
+            dilation,
+        )
     else:
         out = shape.pool_output_size(size, kernel, stride, padding, dilation, args.ceil_mode)
     outs = out if isinstance(out, tuple) else (out,)

@@ -55,8 +55,9 @@ def explain(
         template = "floor(({w} + {lo} + {hi} - {d}*({k}-1) - 1) / {s}) + 1 = {o}"
         extra = (0,) * spec.ndim
     elif kind == "transpose":
-        out = conv_transpose_output_size(size, kernel_size, stride, padding, output_padding,
-                                         dilation)
+        out = conv_transpose_output_size(
+            size, kernel_size, stride, padding, output_padding, dilation
+        )
         pads = explicit_pairs(padding, spec.ndim)
         template = "({w} - 1)*{s} - {lo} - {hi} + {d}*({k}-1) + {op} + 1 = {o}"
         extra = as_tuple(output_padding, spec.ndim, "output_padding", minimum=0)
@@ -68,9 +69,14 @@ def explain(
         template = rounding + "(({w} + {lo} + {hi} - {d}*({k}-1) - 1) / {s}) + 1 = {o}"
         extra = (0,) * spec.ndim
     outs = _per_dim(out, spec.ndim)
-    return [
-        template.format(w=w, lo=lo, hi=hi, d=d, k=k, s=s, op=op, o=o)
-        for w, (lo, hi), d, k, s, op, o in zip(
-            spec.size, pads, spec.dilation, spec.kernel_size, spec.stride, extra, outs
-        )
-    ]
+    lines = []
+    for w, (lo, hi), d, k, s, op, o in zip(
+        spec.size, pads, spec.dilation, spec.kernel_size, spec.stride, extra, outs
+    ):
+        line = template.format(w=w, lo=lo, hi=hi, d=d, k=k, s=s, op=op, o=o)
+        if kind == "pool" and ceil_mode and -(-(w + lo + hi - d * (k - 1) - 1) // s) + 1 != o:
+            line = line.replace(
+                f" = {o}", f" - 1 = {o} (a last window starting in the right padding is dropped)"
+            )
+        lines.append(line)
+    return lines

@@ -71,7 +71,8 @@ def conv_transpose_output_size(
     for dim, (op, s, d) in enumerate(zip(extra, spec.stride, spec.dilation)):
         if op >= max(s, d):
             raise invalid(
-                "output_padding", output_padding,
+                "output_padding",
+                output_padding,
                 f"smaller than max(stride, dilation) = {max(s, d)} in dimension {dim}",
             )
     out = tuple(
@@ -83,7 +84,8 @@ def conv_transpose_output_size(
     for dim, o in enumerate(out):
         if o < 1:
             raise invalid(
-                "padding", padding,
+                "padding",
+                padding,
                 f"padding that leaves a positive output; dimension {dim} would have size {o}",
             )
     return unwrap(out, spec.scalar)
@@ -117,7 +119,8 @@ def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil
     for dim, (p, k) in enumerate(zip(pads, spec.kernel_size)):
         if p > k // 2:
             raise invalid(
-                "padding", padding,
+                "padding",
+                padding,
                 f"at most half the kernel size, {k // 2}, in dimension {dim}",
             )
     check_fits(spec, tuple((p, p) for p in pads))
