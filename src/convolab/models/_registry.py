@@ -67,7 +67,7 @@ def _builder(name: object) -> Callable:
     if not isinstance(name, str):
         raise wrong_type("model", name, "a registered model name string")
     if name not in _BUILDERS:
-        close = difflib.get_close_matches(name, list(_BUILDERS), n=5, cutoff=0.5)
+        close = difflib.get_close_matches(name, list(_BUILDERS), n=5, cutoff=0.6)
         hint = f" (close matches: {', '.join(close)})" if close else ""
         raise invalid(
             "model", name, f"a registered model name, one of convolab.models.list_models(){hint}"
