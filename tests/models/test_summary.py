@@ -1,0 +1,91 @@
+"""Model summary: MACs against torchvision's published figures and closed forms, rows, table."""
+
+import pytest
+import torch
+
+from convolab.models import create_model, layer_macs, summary
+
+# torchvision's published GFLOPS (multiply-accumulates, conv + linear) per 224x224 image.
+PUBLISHED_GMACS = {
+    "alexnet": 0.714,
+    "vgg16": 15.47,
+    "resnet18": 1.814,
+    "resnet50": 4.089,
+    "resnet152": 11.514,
+}
+
+
+@pytest.mark.parametrize(("name", "gmacs"), PUBLISHED_GMACS.items())
+def test_macs_agree_with_published_figures(name, gmacs):
+    result = summary(name)
+    assert result.input_size == (1, 3, 224, 224)
+    assert abs(result.total_macs / 1e9 - gmacs) <= 0.01 * gmacs
+
+
+def test_lenet_macs_closed_form_and_shapes():
+    result = summary("lenet5", depth=2)
+    # C1 28*28*6*25, C3 10*10*16*(6*25), C5 120*(16*25), F6 120*84, output 84*10
+    assert result.total_macs == 117_600 + 240_000 + 48_000 + 10_080 + 840
+    rows = {r.name: r for r in result.rows}
+    assert rows["features.c1"].output_shape == (1, 6, 28, 28)
+    assert rows["features.s4"].output_shape == (1, 16, 5, 5)
+    assert rows["features"].macs == 117_600 + 240_000 + 48_000
+    assert rows["classifier.output"].params == 850
+    assert result.total_params == 61_706
+
+
+def test_rows_follow_depth_and_sum_to_totals():
+    shallow, deep = summary("resnet18", depth=1), summary("resnet18", depth=3)
+    assert [r.name for r in shallow.rows][:5] == ["conv1", "bn1", "relu", "maxpool", "layer1"]
+    assert all(r.depth == 1 for r in shallow.rows)
+    assert sum(r.params for r in shallow.rows) == shallow.total_params
+    assert sum(r.macs for r in shallow.rows) == shallow.total_macs
+    assert "layer2.0.downsample" in {r.name for r in deep.rows}
+    assert max(r.depth for r in deep.rows) == 3
+
+
+def test_batch_and_kwargs_scale_the_counts():
+    one, four = summary("resnet18", (1, 3, 64, 64)), summary("resnet18", (4, 3, 64, 64))
+    assert four.total_macs == 4 * one.total_macs
+    ten = summary("resnet18", (1, 3, 64, 64), num_classes=10)
+    assert one.total_macs - ten.total_macs == 512 * (1000 - 10)
+
+
+def test_module_summary_runs_on_its_device_and_restores_mode():
+    model = create_model("lenet5", variant="modern").train()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    result = summary(model, (2, 1, 32, 32))
+    assert model.training and result.model == "LeNet5"
+    assert result.rows[-1].output_shape == (2, 10)
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+
+
+def test_layer_macs_grouped_and_transposed_against_closed_forms():
+    conv = torch.nn.Conv2d(8, 12, (3, 5), groups=4)
+    x = torch.zeros(2, 8, 10, 10)
+    assert layer_macs(conv, (x,), conv(x)) == 2 * 12 * 8 * 6 * (2 * 3 * 5)
+    up = torch.nn.ConvTranspose2d(8, 4, 3, stride=2)
+    assert layer_macs(up, (x,), up(x)) == x.numel() * 4 * 9
+    assert layer_macs(torch.nn.ReLU(), (x,), x) == 0
+
+
+def test_table_and_repr():
+    result = summary("lenet5")
+    text = str(result)
+    assert text.splitlines()[0].split() == ["Layer", "(type)", "Output", "shape", "Params", "MACs"]
+    assert "features.c1 (Conv2d)" in text and "Total params: 61,706" in text
+    assert "Total MACs: 416,520" in text
+    assert repr(result).startswith("ModelSummary(model='lenet5', input_size=(1, 1, 32, 32)")
+
+
+def test_errors():
+    with pytest.raises(ValueError, match=r"input_size must be a shape \(N, C, H, W\)"):
+        summary(create_model("lenet5"))
+    with pytest.raises(ValueError, match=r"input_size must be a shape"):
+        summary("lenet5", (32, 32))
+    with pytest.raises(ValueError, match=r"depth must be an int >= 1, got 0"):
+        summary("lenet5", depth=0)
+    with pytest.raises(TypeError, match=r"model must be a torch\.nn\.Module"):
+        summary(3)
+    with pytest.raises(ValueError, match=r"at least 63x63 for AlexNet"):
+        summary("alexnet", (1, 3, 32, 32))
