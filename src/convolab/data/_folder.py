@@ -1,0 +1,89 @@
+"""The ImageFolder layout: one sub-folder per class, image files inside.
+
+``DIR/<class>/*.png`` is split 70/10/20 (stratified, seeded) into train/val/test;
+``DIR/train/<class>/...`` with ``DIR/test/<class>/...`` (or ``val/``) keeps the given split
+and cuts the validation images out of ``train``. Images are decoded once, with Pillow, and
+resized to a common size so the set fits in one array.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from convolab.data._arrays import DataSplits, ImageArrays, split_holdout, stratified_split
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
+# Fractions for a folder without a train/test split: 70% train, 10% validation, 20% test.
+FOLDER_FRACTIONS = (0.7, 0.1, 0.2)
+
+
+def _class_files(root: Path) -> dict[str, list[Path]]:
+    classes = {}
+    for sub in sorted(p for p in root.iterdir() if p.is_dir()):
+        files = sorted(f for f in sub.iterdir() if f.suffix.lower() in IMAGE_SUFFIXES)
+        if files:
+            classes[sub.name] = files
+    if not classes:
+        present = sorted(p.name for p in root.iterdir())[:10] or ["nothing"]
+        raise FileNotFoundError(
+            f"folder {str(root)!r} must hold one sub-folder per class with images "
+            f"({', '.join(IMAGE_SUFFIXES)}) inside; found {', '.join(present)}"
+        )
+    return classes
+
+
+def _decode(path: Path, size: tuple[int, int], mode: str) -> np.ndarray:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            im = im.convert(mode).resize((size[1], size[0]), Image.Resampling.BILINEAR)
+            return np.asarray(im, dtype=np.uint8).reshape(size[0], size[1], -1)  # (H, W, C)
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ValueError(f"cannot read image {str(path)!r}: {exc}") from None
+
+
+def _image_mode(files: list[Path]) -> str:
+    from PIL import Image
+
+    for path in files:
+        with Image.open(path) as im:
+            if im.mode not in ("L", "1", "LA", "I", "I;16", "F"):
+                return "RGB"
+    return "L"
+
+
+def _load(classes: dict[str, list[Path]], names: tuple[str, ...], size, mode) -> ImageArrays:
+    files = [(f, names.index(c)) for c in classes for f in classes[c]]
+    images = np.stack([_decode(f, size, mode) for f, _ in files])  # (N, H, W, C)
+    return ImageArrays(images, np.array([k for _, k in files], dtype=np.int64))
+
+
+def load_folder_splits(
+    root: str | Path, size: tuple[int, int], *, val_fraction: float, seed: int
+) -> DataSplits:
+    """An ImageFolder directory, decoded at ``size`` = (H, W)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"folder {str(root)!r} does not exist")
+    test_dir = next((root / n for n in ("test", "val") if (root / n).is_dir()), None)
+    if (root / "train").is_dir() and test_dir is not None:
+        train_files, test_files = _class_files(root / "train"), _class_files(test_dir)
+        names = tuple(train_files)
+        unknown = sorted(set(test_files) - set(names))
+        if unknown:
+            raise ValueError(f"{test_dir} has classes missing from {root / 'train'}: {unknown}")
+        mode = _image_mode([f for fs in train_files.values() for f in fs])
+        train, val = split_holdout(_load(train_files, names, size, mode), val_fraction, seed)
+        test = _load(test_files, names, size, mode)
+    else:
+        files = _class_files(root)
+        names = tuple(files)
+        everything = _load(
+            files, names, size, _image_mode([f for fs in files.values() for f in fs])
+        )
+        parts = stratified_split(everything.labels, FOLDER_FRACTIONS, seed)
+        train, val, test = (everything.subset(p) for p in parts)
+    return DataSplits(f"folder:{root}", train, val, test, names, flip=True)

@@ -1,0 +1,96 @@
+"""Mini-batches of uint8 images from memory, shuffled reproducibly, sharded across processes.
+
+The training order of epoch ``e`` is a permutation drawn from ``seed + e`` (PyTorch's
+``DistributedSampler``, also used with a single process), so a run resumed at epoch ``e``
+sees exactly the batches an uninterrupted run would.
+"""
+
+from __future__ import annotations
+
+from convolab.data._arrays import ImageArrays
+
+
+def _dataset_class():
+    import torch
+
+    class ArrayDataset(torch.utils.data.Dataset):
+        """Indexed by a list of positions: one call returns a whole batch."""
+
+        def __init__(self, arrays: ImageArrays):
+            self.images = torch.from_numpy(arrays.images).permute(0, 3, 1, 2).contiguous()
+            self.labels = torch.from_numpy(arrays.labels)  # (N,)
+
+        def __len__(self) -> int:
+            return len(self.labels)
+
+        def __getitem__(self, index):
+            index = torch.as_tensor(index)
+            return self.images[index], self.labels[index]  # (B, C, H, W), (B,)
+
+    return ArrayDataset
+
+
+class BatchLoader:
+    """Iterate over (images uint8 (B, C, H, W), labels (B,)) batches of one split.
+
+    Parameters
+    ----------
+    arrays : ImageArrays
+        The split.
+    batch_size : int
+        Images per batch in this process.
+    shuffle : bool
+        Training order (a fresh permutation each epoch, dropping the last partial batch) or
+        evaluation order (every image once, in order).
+    seed : int
+        Base seed of the permutations; epoch ``e`` uses ``seed + e``.
+    rank, world : int
+        This process and the number of processes; each sees its own shard.
+    workers : int
+        DataLoader worker processes (0: load in the training process).
+    """
+
+    def __init__(
+        self,
+        arrays: ImageArrays,
+        batch_size: int,
+        *,
+        shuffle: bool,
+        seed: int = 0,
+        rank: int = 0,
+        world: int = 1,
+        workers: int = 0,
+        pin_memory: bool = False,
+    ):
+        import torch
+        from torch.utils.data import BatchSampler, DataLoader, DistributedSampler
+
+        dataset = _dataset_class()(arrays)
+        if shuffle:
+            self.sampler = DistributedSampler(dataset, world, rank, shuffle=True, seed=seed)
+        else:
+            self.sampler = range(rank, len(dataset), world)
+        drop_last = shuffle and len(self.sampler) > batch_size
+        batches = BatchSampler(self.sampler, batch_size, drop_last=drop_last)
+        self.loader = DataLoader(
+            dataset,
+            batch_size=None,
+            sampler=batches,
+            num_workers=workers,
+            pin_memory=pin_memory and torch.cuda.is_available(),
+            persistent_workers=workers > 0,
+        )
+
+    def set_epoch(self, epoch: int) -> None:
+        """Pick the permutation of ``epoch`` (no effect in evaluation order)."""
+        if hasattr(self.sampler, "set_epoch"):
+            self.sampler.set_epoch(epoch)
+
+    def __len__(self) -> int:
+        return len(self.loader)
+
+    def __iter__(self):
+        return iter(self.loader)
+
+    def __repr__(self) -> str:
+        return f"BatchLoader({len(self)} batches)"

@@ -1,0 +1,172 @@
+"""Batch transforms: uint8 images at native size -> normalised float tensors at model size.
+
+Everything runs on whole batches, on the training device, so the data pipeline costs a few
+tensor ops per step: scale to [0, 1], adapt channels (grayscale <-> RGB), pad or resize to
+the model's input (torchvision), optionally a random affine per image, then normalise with
+the training set's per-channel mean and standard deviation.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from convolab._args import as_choice
+
+FITS = ("auto", "resize", "pad")
+# "auto" pads (centred, black) an image that is at least this share of the input on each
+# side and no larger, e.g. MNIST 28x28 into LeNet-5's 32x32 as LeCun et al. (1998) did;
+# anything else is resized.
+PAD_MIN_SHARE = 0.8
+# Grayscale weights of ITU-R 601-2 luma, as in torchvision's rgb_to_grayscale.
+_LUMA = (0.2989, 0.587, 0.114)
+
+
+@dataclass(frozen=True)
+class Preprocess:
+    """How a model sees its images; saved with every checkpoint so eval/predict agree.
+
+    Attributes
+    ----------
+    input_size : (int, int)
+        (H, W) of the model's input.
+    in_channels : int
+        1 (grayscale) or 3 (RGB) channels of the model's input.
+    mean, std : tuple of float
+        Per-channel statistics of the training set, in [0, 1] units, one per input channel.
+    fit : str
+        ``"pad"`` (centre on a black canvas) or ``"resize"`` (bilinear, antialiased).
+    """
+
+    input_size: tuple[int, int]
+    in_channels: int
+    mean: tuple[float, ...]
+    std: tuple[float, ...]
+    fit: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Preprocess:
+        return cls(
+            tuple(d["input_size"]),
+            int(d["in_channels"]),
+            tuple(d["mean"]),
+            tuple(d["std"]),
+            d["fit"],
+        )
+
+
+@dataclass(frozen=True)
+class Augment:
+    """A random affine transform drawn per image (training only).
+
+    Attributes
+    ----------
+    degrees : float
+        Rotation drawn uniformly in [-degrees, degrees].
+    translate : float
+        Shift drawn uniformly in [-translate, translate] times the image size, per axis.
+    scale : float
+        Zoom drawn uniformly in [1 - scale, 1 + scale].
+    flip : bool
+        Mirror half of the images left-right (photos, not digits).
+    """
+
+    degrees: float = 10.0  # small rotations: handwriting slants
+    translate: float = 0.1  # +-10% shifts: digits are not always centred
+    scale: float = 0.1  # +-10% zoom: stroke sizes vary
+    flip: bool = False  # mirroring changes a digit's meaning
+
+
+def choose_fit(native: tuple[int, int], input_size: tuple[int, int], fit: str = "auto") -> str:
+    """``"pad"`` or ``"resize"`` for images of size ``native`` going into ``input_size``."""
+    as_choice(fit, "fit", FITS)
+    if fit != "auto":
+        return fit
+    fits = all(PAD_MIN_SHARE * t <= n <= t for n, t in zip(native, input_size))
+    return "pad" if fits else "resize"
+
+
+def adapt_channels(x, in_channels: int):
+    """(N, C, H, W) float -> (N, in_channels, H, W): gray repeated to RGB, RGB to luma."""
+    c = x.shape[1]
+    if c == in_channels:
+        return x
+    if c == 1 and in_channels == 3:
+        return x.expand(-1, 3, -1, -1)  # (N, 3, H, W)
+    if c == 3 and in_channels == 1:
+        weights = x.new_tensor(_LUMA).view(1, 3, 1, 1)
+        return (x * weights).sum(1, keepdim=True)  # (N, 1, H, W)
+    raise ValueError(f"images must have 1 or 3 channels for a {in_channels}-channel model, got {c}")
+
+
+def channel_stats(images: np.ndarray, in_channels: int, chunk: int = 4096) -> tuple:
+    """Per-channel mean and std in [0, 1] of uint8 images (N, H, W, C) seen by the model."""
+    import torch
+
+    total = torch.zeros(in_channels, dtype=torch.float64)
+    squares = torch.zeros(in_channels, dtype=torch.float64)
+    for start in range(0, len(images), chunk):
+        x = torch.from_numpy(images[start : start + chunk]).permute(0, 3, 1, 2)  # (n, C, H, W)
+        x = adapt_channels(x.double() / 255.0, in_channels)
+        total += x.sum((0, 2, 3))
+        squares += (x * x).sum((0, 2, 3))
+    count = images.shape[0] * images.shape[1] * images.shape[2]
+    mean = total / count
+    std = (squares / count - mean * mean).clamp_min(1e-12).sqrt()
+    return tuple(round(float(m), 6) for m in mean), tuple(round(float(s), 6) for s in std)
+
+
+def _random_affine(x, augment: Augment, generator):
+    """Each image of x (N, C, H, W) warped by its own random rotation, shift, zoom, flip."""
+    import torch
+    import torch.nn.functional as F
+
+    n = x.shape[0]
+
+    def uniform(low: float, high: float):
+        return torch.rand(n, generator=generator) * (high - low) + low
+
+    angle = uniform(-augment.degrees, augment.degrees) * (math.pi / 180)
+    zoom = 1.0 / uniform(1 - augment.scale, 1 + augment.scale)  # output -> input coordinates
+    shift = torch.stack([uniform(-augment.translate, augment.translate) * 2 for _ in "xy"], 1)
+    mirror = torch.ones(n)
+    if augment.flip:
+        mirror = torch.where(torch.rand(n, generator=generator) < 0.5, -1.0, 1.0)
+    cos, sin = torch.cos(angle) * zoom, torch.sin(angle) * zoom
+    theta = torch.stack(
+        [
+            torch.stack([cos * mirror, -sin, shift[:, 0]], 1),
+            torch.stack([sin * mirror, cos, shift[:, 1]], 1),
+        ],
+        1,
+    )  # (N, 2, 3)
+    grid = F.affine_grid(theta.to(x.device, x.dtype), list(x.shape), align_corners=False)
+    return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+
+
+def transform_batch(images, prep: Preprocess, augment: Augment | None = None, generator=None):
+    """uint8 images (N, C, h, w) -> normalised float32 (N, in_channels, H, W) on their device.
+
+    Images larger than the input are resized even when ``prep.fit`` is ``"pad"``.
+
+    ``generator`` (a CPU ``torch.Generator``) draws the augmentation, so a seeded generator
+    gives the same augmented batch on every run.
+    """
+    import torchvision.transforms.v2.functional as TF
+
+    x = adapt_channels(images.float() / 255.0, prep.in_channels)  # (N, C', h, w)
+    h, w = x.shape[-2:]
+    H, W = prep.input_size
+    if (h, w) != (H, W) and prep.fit == "pad" and h <= H and w <= W:
+        top, left = (H - h) // 2, (W - w) // 2
+        x = TF.pad(x, [left, top, W - w - left, H - h - top], fill=0.0)  # (N, C', H, W)
+    elif (h, w) != (H, W):
+        x = TF.resize(x, [H, W], antialias=True)  # (N, C', H, W)
+    if augment is not None:
+        x = _random_affine(x, augment, generator)
+    return TF.normalize(x, list(prep.mean), list(prep.std))

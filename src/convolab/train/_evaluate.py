@@ -1,0 +1,80 @@
+"""Evaluating a trained model on a data split, and predicting the classes of image files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from convolab._args import as_choice, as_int, invalid
+from convolab.data import BatchLoader, DataSplits, load_data
+from convolab.train._engine import Step, evaluate_batches
+from convolab.train._metrics import EvalResult
+from convolab.train._trained import TrainedModel
+
+
+def evaluate(
+    trained: TrainedModel,
+    data: str | DataSplits = "digits",
+    *,
+    split: str = "test",
+    batch_size: int = 256,
+    device: str | torch.device = "cpu",
+) -> EvalResult:
+    """Loss, accuracy, per-class precision/recall and confusion of ``trained`` on ``split``."""
+    as_choice(split, "split", ("train", "val", "test"))
+    as_int(batch_size, "batch_size", minimum=1)
+    card = trained.card
+    if isinstance(data, str):
+        data = load_data(data, size=card.preprocess.input_size)
+    if data.num_classes != len(card.classes):
+        raise invalid(
+            "data",
+            data.name,
+            f"a data set with the model's {len(card.classes)} classes, not {data.num_classes}",
+        )
+    device = torch.device(device)
+    step = Step(trained.model.to(device), device, card.preprocess)
+    loader = BatchLoader(getattr(data, split), batch_size, shuffle=False)
+    loss_sum, confusion = evaluate_batches(step, loader, len(card.classes))
+    confusion = confusion.round().long().cpu().numpy()
+    return EvalResult(float(loss_sum) / max(int(confusion.sum()), 1), confusion, card.classes)
+
+
+def read_image(path: str | Path, channels: int) -> np.ndarray:
+    """An image file as uint8 (H, W, channels), grayscale or RGB."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            pixels = np.asarray(im.convert("L" if channels == 1 else "RGB"), dtype=np.uint8)
+    except FileNotFoundError:
+        raise FileNotFoundError(2, "No such image file", str(path)) from None
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ValueError(f"cannot read image {str(path)!r}: {exc}") from None
+    return pixels.reshape(pixels.shape[0], pixels.shape[1], channels)  # (H, W, C)
+
+
+@torch.no_grad()
+def predict(trained: TrainedModel, images, *, k: int = 5) -> list[list[tuple[str, float]]]:
+    """Top-``k`` (class, probability) pairs per image, most probable first.
+
+    ``images`` are file paths or uint8 arrays (H, W, C), each at any size.
+    """
+    from convolab.data import transform_batch
+
+    k = min(as_int(k, "k", minimum=1), len(trained.card.classes))
+    prep, model = trained.card.preprocess, trained.model.eval()
+    device = next(model.parameters()).device
+    results = []
+    for image in images:
+        if not isinstance(image, np.ndarray):
+            image = read_image(image, prep.in_channels)
+        batch = torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1)[None]
+        probs = model(transform_batch(batch.to(device), prep)).softmax(1)[0]  # (K,)
+        top = probs.topk(k)
+        results.append(
+            [(trained.card.classes[int(i)], float(p)) for p, i in zip(top.values, top.indices)]
+        )
+    return results
