@@ -1,0 +1,62 @@
+"""True convolution: the kernel flipped, as in mathematics and signal processing.
+
+``conv1d/2d/3d`` compute cross-correlation, ``out[i] = sum_j x[i + j] w[j]`` (the deep
+learning convention, torch's). :func:`convolve` computes the convolution of the definition,
+``out[i] = sum_j x[i - j] w[j]``, on plain arrays without batch or channel axes, with the
+output sizes of :func:`scipy.signal.convolve`; it is commutative, associative and
+distributive, shift-equivariant, and the unit impulse is its identity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convolab._args import as_choice
+from convolab.functional._common import as_float_array, as_method, shape_error
+from convolab.functional._conv import conv_nd
+
+MODES = ("full", "same", "valid")
+
+
+def _pairs(mode: str, kernel: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
+    """Padding of the flipped-kernel correlation that gives each mode's output."""
+    if mode == "full":
+        return tuple((k - 1, k - 1) for k in kernel)
+    if mode == "same":  # the centre of 'full': start at (k - 1) // 2, like scipy
+        return tuple((k // 2, (k - 1) // 2) for k in kernel)
+    return tuple((0, 0) for _ in kernel)
+
+
+def convolve(input, kernel, mode="full", *, method="auto") -> np.ndarray:
+    """True (flipped-kernel) N-D convolution of two arrays of 1 to 3 dimensions.
+
+    Parameters
+    ----------
+    input, kernel : array_like
+        Same number of dimensions (1, 2 or 3), real.
+    mode : {'full', 'same', 'valid'}
+        'full': size ``n + k - 1`` per axis; 'same': size ``n``, centred on 'full';
+        'valid': size ``n - k + 1`` (needs ``k <= n`` on every axis).
+    method : {'auto', 'gemm', 'fft', 'direct', 'winograd'}
+        As for :func:`conv2d`.
+
+    Examples
+    --------
+    >>> convolve([1, 2, 3], [0, 1, 0.5])
+    array([0. , 1. , 2.5, 4. , 1.5])
+    """
+    x = as_float_array(input, "input")
+    w = as_float_array(kernel, "kernel")
+    mode = as_choice(mode, "mode", MODES)
+    if not 1 <= x.ndim <= 3 or w.ndim != x.ndim:
+        raise shape_error(
+            "kernel",
+            w.shape,
+            f"an array with as many dimensions (1 to 3) as input's shape {x.shape}",
+        )
+    flipped = w[(slice(None, None, -1),) * w.ndim]
+    pads = _pairs(mode, w.shape)
+    out = conv_nd(
+        x.ndim, x[None, None], flipped[None, None], padding=pads, method=as_method(method)
+    )  # (1, 1, *out)
+    return out[0, 0]

@@ -1,0 +1,36 @@
+"""Direct convolution: the definition, one kernel offset at a time.
+
+``out[n, o, *i] = sum_j weight[o, :, *j] . x[n, :, *(i*s + j*d)]``: for each kernel offset
+``j`` the shifted input (a slice of :func:`sliding_windows`) is multiplied by the ``(Og, Cg)``
+weight slice and accumulated. No im2col buffer: the workspace is one shifted input chunk.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from convolab.functional._budget import plan_chunks
+from convolab.functional._windows import sliding_windows
+
+
+def direct_forward(xp: np.ndarray, weight: np.ndarray, stride, dilation, groups: int):
+    """Cross-correlation of a padded ``(N, C, *S)`` input: ``(N, O, *out)``."""
+    ndim = xp.ndim - 2
+    kernel = weight.shape[2:]
+    windows = sliding_windows(xp, kernel, stride, dilation)  # (N, C, *out, *k)
+    out_size = windows.shape[2 : 2 + ndim]
+    n, c = xp.shape[:2]
+    o = weight.shape[0]
+    out = np.zeros((n, o, *out_size), dtype=np.result_type(xp, weight))
+    wk = weight.reshape(groups, o // groups, c // groups, -1)  # (G, Og, Cg, K)
+    row_bytes = c * math.prod(out_size[1:]) * xp.itemsize
+    for batch, rows in plan_chunks(n, out_size[0], row_bytes):
+        chunk = windows[batch, :, rows]  # (nb, C, *out_chunk, *k)
+        acc = out[batch, :, rows]  # (nb, O, *out_chunk), a view
+        flat_shape = (chunk.shape[0], groups, c // groups, -1)
+        for k, index in enumerate(np.ndindex(*kernel)):
+            shifted = chunk[(Ellipsis, *index)].reshape(flat_shape)  # (nb, G, Cg, Lc)
+            acc += np.matmul(wk[..., k], shifted).reshape(acc.shape)
+    return out
