@@ -1,0 +1,64 @@
+"""Section 6: the CNN zoo, each model's shapes, parameters and multiply-accumulates."""
+
+from __future__ import annotations
+
+from convolab.report._context import DemoContext
+from convolab.report._page import figure, paragraph, table
+
+
+def _count(n: int) -> str:
+    """A large count in G/M/K units: 1.814 G, 416.5 K."""
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("K", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.4g} {unit}"
+    return str(n)
+
+
+def zoo_rows() -> list[tuple]:
+    """One row per registered model, from ``convolab.models.summary`` on the meta device."""
+    from convolab import models
+
+    rows = []
+    for name in models.list_models():
+        info = models.model_info(name)
+        result = models.summary(name, depth=1)
+        out = result.rows[-1].output_shape if result.rows else ()
+        rows.append(
+            (
+                name,
+                "x".join(map(str, result.input_size)),
+                "x".join(map(str, out)),
+                f"{result.total_params:,}",
+                _count(result.total_macs),
+                info.paper.split(",")[0],
+            )
+        )
+    return rows
+
+
+def _channels_figure(ctx: DemoContext) -> str:
+    from convolab import viz
+
+    path, url = ctx.asset("channels.png")
+    viz.channels_figure(path=path)
+    return figure(
+        url,
+        "A multi-channel layer: every kernel spans all input channels and "
+        "makes one feature map, so the number of output channels is the number of "
+        "kernels.",
+        alt="multi-channel convolution layer",
+        width=760,
+    )
+
+
+def zoo_section(ctx: DemoContext) -> str:
+    return (
+        paragraph(
+            "The classic CNNs of <code>convolab.models</code>, weight-compatible with "
+            "torchvision (their state dicts load unchanged). Shapes, parameters and "
+            "multiply-accumulates (MACs) per image come from <code>convolab summary</code>, "
+            "computed on PyTorch's meta device, so no memory is spent on weights."
+        )
+        + table(["model", "input", "output", "parameters", "MACs", "paper"], zoo_rows())
+        + _channels_figure(ctx)
+    )

@@ -1,0 +1,70 @@
+"""The demo report: built once in quick mode, then checked as a browser shows it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from convolab.report import build_demo, prepare_output
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "report"
+    lines: list[str] = []
+    index = build_demo(out, quick=True, progress=lines.append)
+    assert index == out / "index.html"
+    assert sum(line.startswith("[") for line in lines) == 8  # one progress line per section
+    return index
+
+
+def test_page_is_self_contained(report):
+    text = report.read_text(encoding="utf-8")
+    assert "<script" not in text
+    for url in re.findall(r'(?:src|href)="([^"#]+)"', text):
+        assert not re.match(r"[a-z]+:", url), f"external reference {url}"
+        assert (report.parent / url).is_file(), f"missing asset {url}"
+    assert len(re.findall(r"<section id=", text)) == 8
+
+
+def test_lenet_reaches_98_percent_on_digits(report):
+    text = report.read_text(encoding="utf-8")
+    accuracy = float(re.search(r'id="test-accuracy">([\d.]+)%', text).group(1))
+    assert accuracy >= 98.0
+
+
+def test_every_image_loads_without_console_errors(report, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(report.as_uri(), wait_until="load")
+    broken = page.evaluate(
+        "[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+    )
+    count = page.evaluate("document.images.length")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "demo.png"), full_page=True)
+    page.close()
+    assert count >= 8
+    assert broken == []
+    assert errors == []
+
+
+def test_refuses_a_directory_with_other_files(tmp_path):
+    (tmp_path / "thesis.tex").write_text("mine")
+    with pytest.raises(ValueError, match="out must be a new or empty directory"):
+        prepare_output(tmp_path)
+    assert (tmp_path / "thesis.tex").read_text() == "mine"
+
+
+def test_rewrites_its_own_directory(tmp_path):
+    prepare_output(tmp_path / "r")
+    (tmp_path / "r" / "index.html").write_text("old")
+    prepare_output(tmp_path / "r")  # a previous demo's directory: no error
+    shutil.rmtree(tmp_path / "r")
