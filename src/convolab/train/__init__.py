@@ -20,22 +20,42 @@ inspect_model     -- write the filter grid and every layer's feature maps as PNG
 resolve_device    -- 'auto' | 'cpu' | 'cuda' | 'mps' -> torch.device
 """
 
-from convolab.train._card import ModelCard
-from convolab.train._checkpoint import load_checkpoint
+import importlib
+
 from convolab.train._config import TrainConfig
-from convolab.train._evaluate import evaluate, predict
-from convolab.train._fit import FitResult, fit
-from convolab.train._inspect import (
-    feature_maps,
-    first_layer_filters,
-    inspect_model,
-    plot_feature_maps,
-    plot_filters,
-)
-from convolab.train._metrics import EvalResult
-from convolab.train._plots import plot_confusion, plot_curves
-from convolab.train._runtime import resolve_device
-from convolab.train._trained import TrainedModel, load_trained
+
+# Public name -> private module; loaded on first use so that importing the config (the CLI
+# does, to build its parser) does not import torch.
+_LAZY = {
+    "ModelCard": "_card",
+    "load_checkpoint": "_checkpoint",
+    "evaluate": "_evaluate",
+    "predict": "_evaluate",
+    "FitResult": "_fit",
+    "fit": "_fit",
+    "feature_maps": "_inspect",
+    "first_layer_filters": "_inspect",
+    "inspect_model": "_inspect",
+    "plot_feature_maps": "_inspect",
+    "plot_filters": "_inspect",
+    "EvalResult": "_metrics",
+    "plot_confusion": "_plots",
+    "plot_curves": "_plots",
+    "resolve_device": "_runtime",
+    "TrainedModel": "_trained",
+    "load_trained": "_trained",
+}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'convolab.train' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"convolab.train.{_LAZY[name]}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "EvalResult",

@@ -76,12 +76,31 @@ def plot_filters(weights: np.ndarray, title: str = "first-layer filters"):
     return fig
 
 
+def _plot_vector(values: np.ndarray, title: str):
+    """Maps of 1x1 (a vector per channel) drawn as one bar per channel."""
+    fig, ax = _figure(figsize=(8, 3), layout="constrained")
+    ax.bar(range(len(values)), values, color=np.where(values >= 0, "tab:red", "tab:blue"))
+    ax.set(xlabel="channel", ylabel="activation")
+    ax.grid(alpha=0.3, axis="y")
+    fig.suptitle(f"{title}\n{len(values)} maps of 1x1, one bar each", fontsize=10)
+    return fig
+
+
 def plot_feature_maps(maps: np.ndarray, title: str = "feature maps"):
-    """Activation maps (C, H, W) as a grid, each on its own colour scale (strongest first)."""
+    """Activation maps (C, H, W) as a grid, each on its own colour scale (strongest first).
+
+    Maps of a single pixel are drawn as a bar chart, one bar per channel.
+    """
+    if maps.shape[1] * maps.shape[2] == 1:
+        return _plot_vector(maps.reshape(-1), title)
     order = np.argsort(-np.abs(maps).reshape(len(maps), -1).max(1))[:MAX_MAPS]
     rows, cols = _grid(len(order))
     fig, axes = _figure(
-        rows, cols, figsize=(1.4 * cols, 1.4 * rows + 0.6), squeeze=False, layout="constrained"
+        rows,
+        cols,
+        figsize=(max(1.4 * cols, 5), 1.4 * rows + 0.8),
+        squeeze=False,
+        layout="constrained",
     )
     for ax, index in zip(axes.flat, order):
         ax.imshow(maps[index], cmap="viridis", interpolation="nearest")
@@ -89,7 +108,27 @@ def plot_feature_maps(maps: np.ndarray, title: str = "feature maps"):
     for ax in axes.flat:
         ax.set_axis_off()
     shown = f"{len(order)} strongest of {len(maps)}" if len(order) < len(maps) else len(maps)
-    fig.suptitle(f"{title}: {shown} maps of {maps.shape[1]}x{maps.shape[2]} (yellow = high)")
+    fig.suptitle(
+        f"{title}\n{shown} maps of {maps.shape[1]}x{maps.shape[2]}, each scaled "
+        f"to its own range (yellow = high)",
+        fontsize=10,
+    )
+    return fig
+
+
+def plot_input(image: np.ndarray, x: torch.Tensor, label: str = ""):
+    """The image (H, W, C) uint8 beside the model's normalised input x (1, C, H', W')."""
+    fig, axes = _figure(1, 2, figsize=(6, 3.4), layout="constrained")
+    seen = x[0].detach().float().cpu().numpy()  # (C, H', W')
+    for ax, (pixels, name) in zip(
+        axes, ((image, "image"), (seen.transpose(1, 2, 0), "model input (normalised)"))
+    ):
+        gray = pixels.shape[-1] == 1
+        shown = pixels[..., 0] if gray else (pixels - pixels.min()) / np.ptp(pixels)
+        ax.imshow(shown, cmap="gray" if gray else None, interpolation="nearest")
+        ax.set_title(f"{name}, {pixels.shape[0]}x{pixels.shape[1]}", fontsize=9)
+        ax.set_axis_off()
+    fig.suptitle(label or "input", fontsize=10)
     return fig
 
 
@@ -109,7 +148,7 @@ def inspect_model(
     image: np.ndarray | None = None,
     label: str = "",
 ) -> list[Path]:
-    """Write ``filters.png`` and ``features_<layer>.png`` for every conv layer into ``out_dir``.
+    """Write ``filters.png`` and ``maps_<layer>.png`` for every conv layer into ``out_dir``.
 
     ``x`` is the model input (1, C, H, W); ``image`` (H, W, C) uint8, when given, is drawn
     as ``input.png``. Returns the paths written.
@@ -118,16 +157,12 @@ def inspect_model(
     out.mkdir(parents=True, exist_ok=True)
     written = [_save(plot_filters(first_layer_filters(model)), out / "filters.png")]
     if image is not None:
-        fig, ax = _figure(figsize=(3, 3.3), layout="constrained")
-        ax.imshow(image.squeeze(-1) if image.shape[-1] == 1 else image, cmap="gray")
-        ax.set_title(f"input {label}".strip())
-        ax.set_axis_off()
-        written.append(_save(fig, out / "input.png"))
+        written.append(_save(plot_input(image, x, label), out / "input.png"))
     for name, maps in feature_maps(model, x).items():
         written.append(
             _save(
                 plot_feature_maps(maps, f"{name} {label}".strip()),
-                out / f"features_{name.replace('.', '_')}.png",
+                out / f"maps_{name.replace('.', '_')}.png",
             )
         )
     return written

@@ -1,0 +1,75 @@
+"""``convolab inspect``: first-layer filters and every conv layer's feature maps, as PNGs."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "inspect",
+        help="draw a trained model's filters and feature maps",
+        description="Write filters.png (the first layer's kernels), input.png and "
+        "maps_<layer>.png (the maps of every conv layer for one input).",
+    )
+    p.add_argument("weights", help="run directory, model.safetensors, best.pt or a .pth")
+    p.add_argument("--image", help="input image file (default: a test image of the data set)")
+    p.add_argument("--index", type=int, default=0, help="test image index (default 0)")
+    p.add_argument("--model", help="model name, for weights that carry no model card")
+    p.add_argument("--out", help="output directory (default RUN_DIR/inspect or ./inspect)")
+    p.add_argument("--force", action="store_true", help="overwrite existing PNGs")
+    p.set_defaults(func=run)
+
+
+def _input(args, trained):
+    """(uint8 image (H, W, C), label text) from --image or the test split."""
+    from convolab.cli._common import CLIError
+    from convolab.data import load_data
+    from convolab.train._evaluate import read_image
+
+    card = trained.card
+    if args.image:
+        return read_image(args.image, card.preprocess.in_channels), Path(args.image).name
+    if not card.data:
+        raise CLIError(f"{args.weights} does not say what it was trained on; pass --image")
+    test = load_data(card.data, size=card.preprocess.input_size).test
+    if not 0 <= args.index < len(test):
+        raise CLIError(f"--index must be in [0, {len(test) - 1}], got {args.index}")
+    return test.images[
+        args.index
+    ], f"(test #{args.index}, class {card.classes[test.labels[args.index]]})"
+
+
+def _check_outputs(out: Path, model, force: bool) -> None:
+    from convolab.cli._common import check_output_path
+
+    out.mkdir(parents=True, exist_ok=True)
+    names = ["filters.png", "input.png"] + [
+        f"maps_{n.replace('.', '_')}.png"
+        for n, m in model.named_modules()
+        if type(m).__name__ == "Conv2d"
+    ]
+    for name in names:
+        check_output_path(out / name, force)
+
+
+def run(args: argparse.Namespace) -> int:
+    import torch
+
+    from convolab.data import transform_batch
+    from convolab.train import inspect_model, load_trained
+
+    trained = load_trained(args.weights, args.model)
+    default = Path(args.weights) / "inspect" if Path(args.weights).is_dir() else Path("inspect")
+    out = Path(args.out) if args.out else default
+    _check_outputs(out, trained.model, args.force)
+    image, label = _input(args, trained)
+    batch = torch.from_numpy(image).permute(2, 0, 1)[None]  # (1, C, H, W)
+    x = transform_batch(batch, trained.card.preprocess)
+    with torch.no_grad():
+        top = trained.model(x).softmax(1)[0].max(0)
+    label = f"{label}, predicted {trained.card.classes[int(top.indices)]} ({float(top.values):.2f})"
+    for path in inspect_model(trained.model, x, out, image, label):
+        print(f"wrote {path}")
+    return 0
