@@ -1,0 +1,159 @@
+"""Reading and writing images with Pillow: a pixel limit, clear errors, atomic writes."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from convolab._args import as_choice, as_int, invalid
+from convolab._io import atomic_path
+
+# Pillow's own default for Image.MAX_IMAGE_PIXELS (about 0.25 GiB of 24-bit pixels).
+DEFAULT_MAX_PIXELS = 89_478_485
+FORMATS = {
+    ".png": "PNG",
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".tif": "TIFF",
+    ".tiff": "TIFF",
+    ".bmp": "BMP",
+    ".webp": "WEBP",
+}
+SAMPLES = ("astronaut", "camera")
+# Pillow modes read as they are; every other mode is converted to the one named here.
+_KEEP = {"L", "LA", "RGB", "RGBA", "I;16", "F"}
+_CONVERT = {
+    "1": "L",
+    "P": "RGB",
+    "PA": "RGBA",
+    "I": "F",
+    "I;16B": "I;16",
+    "I;16L": "I;16",
+    "CMYK": "RGB",
+    "YCbCr": "RGB",
+    "LAB": "RGB",
+    "HSV": "RGB",
+    "RGBX": "RGB",
+    "RGBa": "RGBA",
+    "La": "LA",
+}
+
+
+def read_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """An image file as an array: ``(H, W)``, ``(H, W, 2)`` (gray+alpha), RGB or RGBA.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Any format Pillow reads (PNG, JPEG, TIFF, BMP, WebP, ...); the first frame.
+    max_pixels : int
+        Refuse images with more pixels (decompression bombs: a small file that decodes to
+        gigabytes). Checked from the header, before anything is decoded.
+
+    Returns
+    -------
+    ndarray
+        uint8 for 8-bit images, uint16 for 16-bit grayscale, float32 for float TIFFs.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    max_pixels = as_int(max_pixels, "max_pixels", minimum=1)
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+    try:
+        with _pillow_check_disabled(), Image.open(path) as img:
+            _check_pixels(img.size, max_pixels, path)
+            img.load()
+            return _to_array(img)
+    except UnidentifiedImageError:
+        raise ValueError(
+            f"{str(path)!r} is not an image file Pillow can read "
+            f"({', '.join(sorted(set(FORMATS.values())))}, ...)"
+        ) from None
+    except (OSError, SyntaxError, EOFError) as exc:
+        if isinstance(exc, (FileNotFoundError, IsADirectoryError, PermissionError)):
+            raise
+        raise ValueError(
+            f"cannot decode image {str(path)!r} (truncated or corrupt?): {exc}"
+        ) from None
+
+
+@contextlib.contextmanager
+def _pillow_check_disabled():
+    """Pillow's own bomb check off while :func:`read_image` applies ``max_pixels``."""
+    from PIL import Image
+
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
+def _check_pixels(size: tuple[int, int], max_pixels: int, path: Path) -> None:
+    width, height = size
+    if width * height > max_pixels:
+        raise ValueError(
+            f"image {str(path)!r} has {width * height} pixels ({width}x{height}), "
+            f"more than max_pixels={max_pixels}; raise the limit if you trust it"
+        )
+
+
+def _to_array(img) -> np.ndarray:
+    if img.mode not in _KEEP:
+        img = img.convert(_CONVERT.get(img.mode, "RGB"))
+    array = np.asarray(img)
+    return array.astype(np.uint16) if img.mode == "I;16" else array
+
+
+def write_image(path, image: np.ndarray, *, overwrite: bool = False) -> Path:
+    """Save ``image`` to ``path`` (format from the suffix), atomically.
+
+    uint8 is written as is; uint16 grayscale stays 16-bit in PNG and TIFF (8-bit elsewhere);
+    floats are taken as ``[0, 1]``, clipped and rounded to 8 bits. JPEG has no alpha, so alpha
+    is dropped there. The file appears complete or not at all (:func:`convolab._io.atomic_path`),
+    and an existing file is only replaced with ``overwrite=True``.
+    """
+    from PIL import Image
+
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise invalid("output", str(path), "a file name ending in " + ", ".join(FORMATS))
+    if path.exists() and not overwrite:
+        raise FileExistsError(
+            errno.EEXIST, "refusing to overwrite (pass overwrite=True)", str(path)
+        )
+    array = _to_saveable(np.asarray(image), fmt)
+    with atomic_path(path) as tmp:
+        Image.fromarray(array).save(tmp, format=fmt)
+    return path
+
+
+def _to_saveable(image: np.ndarray, fmt: str) -> np.ndarray:
+    """uint8 (or 2-D uint16 for PNG/TIFF) with 1, 3 or 4 channels, alpha dropped for JPEG."""
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[..., 0]
+    if fmt == "JPEG" and image.ndim == 3 and image.shape[2] in (2, 4):
+        image = image[..., :-1] if image.shape[2] == 4 else image[..., 0]
+    if image.dtype == np.uint16 and not (image.ndim == 2 and fmt in ("PNG", "TIFF")):
+        image = np.rint(image / 257.0).astype(np.uint8)
+    elif image.dtype.kind == "f":
+        image = np.rint(np.clip(image, 0.0, 1.0) * 255).astype(np.uint8)
+    return image
+
+
+def sample_image(name: str = "astronaut") -> np.ndarray:
+    """A photograph bundled with scikit-image (no network): 'astronaut' (RGB) or 'camera'."""
+    from skimage import data
+
+    return getattr(data, as_choice(name, "name", SAMPLES))()

@@ -1,0 +1,99 @@
+"""read_image / write_image: formats, dtypes, the pixel limit, bad files, atomic writes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from convolab.image import FORMATS, read_image, sample_image, write_image
+
+RNG = np.random.default_rng(7)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".tif", ".bmp", ".webp"])
+@pytest.mark.parametrize("channels", [None, 3, 4])
+def test_lossless_round_trip(tmp_path, suffix, channels):
+    if suffix == ".bmp" and channels == 4:
+        pytest.skip("BMP alpha support varies between Pillow builds")
+    shape = (13, 17) if channels is None else (13, 17, channels)
+    image = RNG.integers(0, 256, shape, dtype=np.uint8)
+    path = write_image(tmp_path / f"x{suffix}", image)
+    kwargs = {"lossless": True} if suffix == ".webp" else {}
+    if kwargs:  # WebP is lossy by default: write it losslessly with Pillow for this check
+        Image.fromarray(image).save(path, **kwargs)
+    back = read_image(path)
+    if suffix == ".webp" and channels is None:  # WebP has no gray mode: 3 equal channels
+        back = back[..., 0]
+    np.testing.assert_array_equal(back, image)
+
+
+def test_jpeg_is_close_and_drops_alpha(tmp_path):
+    image = np.full((16, 16, 4), 128, dtype=np.uint8)
+    path = write_image(tmp_path / "x.jpg", image)
+    back = read_image(path)
+    assert back.shape == (16, 16, 3) and np.abs(back.astype(int) - 128).max() <= 2
+
+
+def test_uint16_and_float(tmp_path):
+    deep = RNG.integers(0, 65536, (9, 8), dtype=np.uint16)
+    np.testing.assert_array_equal(read_image(write_image(tmp_path / "d.png", deep)), deep)
+    flt = np.linspace(0, 1, 12).reshape(3, 4)
+    back = read_image(write_image(tmp_path / "f.png", flt))
+    np.testing.assert_array_equal(back, np.rint(flt * 255).astype(np.uint8))
+    Image.fromarray(flt.astype(np.float32), mode="F").save(tmp_path / "f.tif")
+    assert read_image(tmp_path / "f.tif").dtype == np.float32
+
+
+def test_palette_and_bilevel_become_rgb_and_gray(tmp_path):
+    Image.new("P", (4, 3)).save(tmp_path / "p.png")
+    Image.new("1", (4, 3)).save(tmp_path / "b.png")
+    assert read_image(tmp_path / "p.png").shape == (3, 4, 3)
+    assert read_image(tmp_path / "b.png").shape == (3, 4)
+
+
+def test_pixel_limit_is_checked_from_the_header(tmp_path):
+    path = tmp_path / "big.png"
+    Image.new("L", (100, 50)).save(path)
+    assert read_image(path, max_pixels=5000).shape == (50, 100)
+    with pytest.raises(ValueError, match=r"5000 pixels \(100x50\), more than max_pixels=4999"):
+        read_image(path, max_pixels=4999)
+    assert Image.MAX_IMAGE_PIXELS is not None  # Pillow's own setting is restored
+
+
+def test_bad_files(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        read_image(tmp_path / "missing.png")
+    text = tmp_path / "notes.png"
+    text.write_text("not an image")
+    with pytest.raises(ValueError, match="is not an image file"):
+        read_image(text)
+    good = tmp_path / "good.png"
+    Image.fromarray(RNG.integers(0, 256, (64, 64, 3), dtype=np.uint8)).save(good)
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(good.read_bytes()[:400])
+    with pytest.raises(ValueError, match="truncated or corrupt"):
+        read_image(cut)
+
+
+def test_write_refuses_to_overwrite_and_leaves_nothing_on_failure(tmp_path):
+    path = tmp_path / "out.png"
+    path.write_bytes(b"mine")
+    with pytest.raises(FileExistsError):
+        write_image(path, np.zeros((2, 2), np.uint8))
+    assert path.read_bytes() == b"mine"
+    with pytest.raises(ValueError, match="output must be a file name ending in"):
+        write_image(tmp_path / "out.gif", np.zeros((2, 2), np.uint8))
+    with pytest.raises(TypeError):  # Pillow cannot make an image of complex numbers
+        write_image(tmp_path / "bad.png", np.zeros((2, 2), np.complex128))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.png"]
+    assert set(FORMATS) >= {".png", ".jpg", ".tif", ".bmp", ".webp"}
+
+
+def test_sample_images_are_real_photos():
+    astronaut = sample_image()
+    assert astronaut.shape == (512, 512, 3) and astronaut.dtype == np.uint8
+    assert astronaut.std() > 30  # a photograph, not a flat placeholder
+    assert sample_image("camera").shape == (512, 512)
+    with pytest.raises(ValueError, match="name must be one of 'astronaut', 'camera'"):
+        sample_image("lena")
