@@ -26,11 +26,15 @@ def direct_forward(xp: np.ndarray, weight: np.ndarray, stride, dilation, groups:
     out = np.zeros((n, o, *out_size), dtype=np.result_type(xp, weight))
     wk = weight.reshape(groups, o // groups, c // groups, -1)  # (G, Og, Cg, K)
     row_bytes = c * math.prod(out_size[1:]) * xp.itemsize
-    for batch, rows in plan_chunks(n, out_size[0], row_bytes):
+    chunks = plan_chunks(n, out_size[0], row_bytes)
+    first = windows[chunks[0][0], :, chunks[0][1]]  # the largest chunk
+    buffer = np.empty(math.prod(first.shape[: 2 + ndim]), dtype=xp.dtype)
+    for batch, rows in chunks:
         chunk = windows[batch, :, rows]  # (nb, C, *out_chunk, *k)
         acc = out[batch, :, rows]  # (nb, O, *out_chunk), a view
-        flat_shape = (chunk.shape[0], groups, c // groups, -1)
+        shifted = buffer[: math.prod(chunk.shape[: 2 + ndim])].reshape(chunk.shape[: 2 + ndim])
         for k, index in enumerate(np.ndindex(*kernel)):
-            shifted = chunk[(Ellipsis, *index)].reshape(flat_shape)  # (nb, G, Cg, Lc)
-            acc += np.matmul(wk[..., k], shifted).reshape(acc.shape)
+            np.copyto(shifted, chunk[(Ellipsis, *index)])  # (nb, C, *out_chunk)
+            flat = shifted.reshape(chunk.shape[0], groups, c // groups, -1)  # (nb, G, Cg, Lc)
+            acc += np.matmul(wk[..., k], flat).reshape(acc.shape)
     return out

@@ -24,17 +24,34 @@ def _layout(windows: np.ndarray, ndim: int) -> tuple[tuple[int, ...], tuple[int,
     return tuple(range(2, 2 + ndim)), tuple(range(2 + ndim, 2 + 2 * ndim))
 
 
-def im2col(windows: np.ndarray, groups: int) -> np.ndarray:
-    """Columns ``(nb, G, Cg*K, L)`` of a window view ``(nb, C, *out, *k)`` (one copy)."""
+def im2col(windows: np.ndarray, groups: int, buffer: np.ndarray) -> np.ndarray:
+    """Columns ``(nb, G, Cg*K, L)`` of a window view ``(nb, C, *out, *k)``.
+
+    Copies into ``buffer`` (reused across chunks, so one chunk's columns are alive at a
+    time), except when the columns already are the input's memory (1x1 kernel, stride 1).
+    """
     ndim = (windows.ndim - 2) // 2
     out_axes, kernel_axes = _layout(windows, ndim)
     blocks = windows.transpose(0, 1, *kernel_axes, *out_axes)  # (nb, C, *k, *out)
-    return blocks.reshape(windows.shape[0], groups, -1, math.prod(windows.shape[2 : 2 + ndim]))
+    shape = (windows.shape[0], groups, -1, math.prod(windows.shape[2 : 2 + ndim]))
+    if blocks.flags.c_contiguous:
+        return blocks.reshape(shape)
+    cols = buffer[: blocks.size].reshape(blocks.shape)
+    np.copyto(cols, blocks)
+    return cols.reshape(shape)
 
 
-def _row_bytes(windows: np.ndarray, ndim: int) -> int:
-    """Bytes of columns for one output row (first output axis) of one sample."""
-    per_row = math.prod(windows.shape[3:]) * windows.shape[1]  # C * out[1:] * K
+def _workspace(windows: np.ndarray, chunks, dtype) -> np.ndarray:
+    """A flat buffer big enough for the columns of the largest (the first) chunk."""
+    batch, rows = chunks[0]
+    return np.empty(windows[batch, :, rows].size, dtype=dtype)
+
+
+def _row_bytes(windows: np.ndarray, ndim: int, out_channels: int = 0) -> int:
+    """Workspace for one output row (first output axis) of one sample: its columns, plus
+    ``out_channels`` values per cell for a temporary of the output (or its gradient)."""
+    cells = math.prod(windows.shape[3 : 2 + ndim])  # out[1:]
+    per_row = cells * (windows.shape[1] * math.prod(windows.shape[2 + ndim :]) + out_channels)
     return per_row * windows.itemsize
 
 
@@ -46,8 +63,10 @@ def gemm_forward(xp: np.ndarray, weight: np.ndarray, stride, dilation, groups: i
     n, o = xp.shape[0], weight.shape[0]
     out = np.empty((n, o, *out_size), dtype=np.result_type(xp, weight))
     wg = weight.reshape(groups, o // groups, -1)  # (G, Og, Cg*K)
-    for batch, rows in plan_chunks(n, out_size[0], _row_bytes(windows, ndim)):
-        cols = im2col(windows[batch, :, rows], groups)  # (nb, G, Cg*K, Lc)
+    chunks = plan_chunks(n, out_size[0], _row_bytes(windows, ndim, o))
+    buffer = _workspace(windows, chunks, xp.dtype)
+    for batch, rows in chunks:
+        cols = im2col(windows[batch, :, rows], groups, buffer)  # (nb, G, Cg*K, Lc)
         if rows.stop - rows.start == out_size[0]:
             target = out[batch].reshape(cols.shape[0], groups, o // groups, -1)
             np.matmul(wg, cols, out=target)  # (nb, G, Og, L), written in place
@@ -71,11 +90,15 @@ def gemm_input_grad(
     view = sliding_windows(dx, kernel, stride, dilation, writeable=True)
     view = view[(slice(None), slice(None), *(slice(0, s) for s in grad_out.shape[2:]))]
     wt = weight.reshape(groups, o // groups, -1).swapaxes(1, 2)  # (G, Cg*K, Og)
-    out_size = grad_out.shape[2:]
-    for batch, rows in plan_chunks(n, out_size[0], _row_bytes(view, ndim)):
-        g = grad_out[batch, :, rows]  # (nb, O, *out_chunk)
-        cols = np.matmul(wt, g.reshape(g.shape[0], groups, o // groups, -1))  # (nb, G, CgK, L)
-        cols = cols.reshape(g.shape[0], channels, *kernel, *g.shape[2:])  # (nb, C, *k, *out)
+    chunks = plan_chunks(n, grad_out.shape[2], _row_bytes(view, ndim))
+    buffer = _workspace(view, chunks, dx.dtype)
+    for batch, rows in chunks:
+        chunk = grad_out[batch, :, rows]  # (nb, O, *out_chunk)
+        nb, cells = chunk.shape[0], math.prod(chunk.shape[2:])
+        cols = buffer[: nb * channels * math.prod(kernel) * cells]
+        cols = cols.reshape(nb, groups, wt.shape[1], cells)
+        np.matmul(wt, chunk.reshape(nb, groups, o // groups, cells), out=cols)  # (nb,G,CgK,Lc)
+        cols = cols.reshape(nb, channels, *kernel, *chunk.shape[2:])  # (nb, C, *k, *out_chunk)
         target = view[batch, :, rows]  # (nb, C, *out_chunk, *k), aliases dx
         for index in np.ndindex(*kernel):
             target[(Ellipsis, *index)] += cols[(slice(None), slice(None), *index)]
@@ -95,9 +118,13 @@ def gemm_weight_grad(
         (groups, o // groups, xp.shape[1] // groups * math.prod(kernel)),
         dtype=np.result_type(xp, grad_out),
     )  # (G, Og, Cg*K)
-    for batch, rows in plan_chunks(n, grad_out.shape[2], _row_bytes(windows, ndim)):
+    chunks = plan_chunks(n, grad_out.shape[2], _row_bytes(windows, ndim, o))
+    buffer = _workspace(windows, chunks, xp.dtype)
+    for batch, rows in chunks:
         chunk = windows[batch, :, rows].transpose(1, *kernel_axes, 0, *out_axes)  # (C,*k,nb,*o)
-        cols = chunk.reshape(groups, grad.shape[2], -1)  # (G, Cg*K, nb*Lc)
+        cols = buffer[: chunk.size].reshape(chunk.shape)
+        np.copyto(cols, chunk)
+        cols = cols.reshape(groups, grad.shape[2], -1)  # (G, Cg*K, nb*Lc)
         g = np.moveaxis(grad_out[batch, :, rows], 1, 0)  # (O, nb, *out_chunk)
         g = g.reshape(groups, o // groups, -1)  # (G, Og, nb*Lc)
         grad += np.matmul(g, cols.swapaxes(1, 2))
