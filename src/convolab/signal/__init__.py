@@ -14,6 +14,7 @@ convolution          -- the function f*g itself (convolves again: h*(f*g))
 """
 
 from convolab.signal._continuous import continuous_convolve, convolution
+from convolab.signal._discrete import convolve as convolve  # discrete 1-D, numpy.convolve API
 from convolab.signal._functions import (
     LIBRARY,
     Function,
