@@ -18,7 +18,18 @@ from convolab import __version__
 from convolab.cli._common import CLIError, format_error
 
 # Sub-command modules, in the order ``--help`` lists them.
-COMMANDS = ("shape", "demo", "filter", "train", "eval", "predict", "inspect", "summary", "models")
+COMMANDS = (
+    "shape",
+    "demo",
+    "visualize",
+    "filter",
+    "train",
+    "eval",
+    "predict",
+    "inspect",
+    "summary",
+    "models",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

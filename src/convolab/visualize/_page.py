@@ -1,0 +1,41 @@
+"""The visualizer as one self-contained HTML string: for ``file://`` and for embedding.
+
+The served page loads ``style.css`` and the ES module ``js/main.js``. Here the stylesheet is
+inlined, the modules become one classic script (:mod:`convolab.visualize._bundle`) and the
+kernel bank is inlined as JSON, so the page needs no server and no network. Its image mode
+then works on a local file picked by the user (the bundled photos need the server).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from convolab.visualize._bundle import bundle
+from convolab.visualize._data import kernel_bank
+
+STATIC = Path(__file__).parent / "static"
+_STYLESHEET = '<link rel="stylesheet" href="style.css">'
+_MODULE = '<script type="module" src="js/main.js"></script>'
+
+
+def _replace_once(html: str, old: str, new: str) -> str:
+    assert html.count(old) == 1, f"index.html must contain {old!r} once"
+    return html.replace(old, new)
+
+
+def page_html() -> str:
+    """The visualizer page as one HTML document with its CSS, JavaScript and kernels inlined.
+
+    Open it from a file, write it with ``convolab visualize --save page.html``, or embed it
+    (e.g. in an ``<iframe srcdoc>``): it fetches nothing.
+    """
+    html = (STATIC / "index.html").read_text(encoding="utf-8")
+    css = (STATIC / "style.css").read_text(encoding="utf-8")
+    data = json.dumps({**kernel_bank(), "photos": []}).replace("</", "<\\/")
+    scripts = (
+        f'<script type="application/json" id="convolab-data">{data}</script>\n'
+        f"<script>\n{bundle(STATIC / 'js', 'main')}</script>"
+    )
+    html = _replace_once(html, _STYLESHEET, f"<style>\n{css}</style>")
+    return _replace_once(html, _MODULE, scripts)

@@ -1,0 +1,182 @@
+// Which input cells and weights make each output cell, and the values they make. One
+// function, contributions(), describes a cell's window; the drawing, the numbers, the reverse
+// look-up and the test hook all read it, so what is highlighted is what is summed.
+//
+// Convolution (PyTorch's cross-correlation; true convolution flips the kernel):
+//   y[co, oy, ox] = sum_{ci in group, ky, kx} w[co, ci', ky, kx] * xpad[ci, oy*s + ky*d, ...]
+// Transposed convolution (the gradient of a convolution), output cropped by padding lo:
+//   y[co, oy, ox] = sum over (ci, iy, ky) with iy*s + ky*d - lo = oy of x[ci, iy] * w[ci, co', ky]
+
+// Index into an input of length n for position i of the padded input, -1 for a zero.
+export function sourceIndex(i, n, mode) {
+  if (i >= 0 && i < n) return i;
+  if (mode === "replicate") return Math.min(Math.max(i, 0), n - 1);
+  if (mode === "circular") return ((i % n) + n) % n;
+  if (mode === "reflect") {
+    const period = 2 * (n - 1);
+    if (period === 0) return 0;
+    const j = ((i % period) + period) % period; // torch 'reflect': the edge is not repeated
+    return j < n ? j : period - j;
+  }
+  return -1;
+}
+
+function groupOf(layer, co) {
+  return Math.floor(co / (layer.cout / layer.groups));
+}
+
+function kernelIndex(layer, ky, kx) {
+  const [kh, kw] = layer.kernel;
+  return layer.flip ? [kh - 1 - ky, kw - 1 - kx] : [ky, kx];
+}
+
+function convTerms(layer, co, oy, ox, g, cinG) {
+  const terms = [];
+  const [[top], [left]] = layer.pads;
+  for (let c = 0; c < cinG; c++) {
+    for (let ky = 0; ky < layer.kernel[0]; ky++) {
+      for (let kx = 0; kx < layer.kernel[1]; kx++) {
+        const iy = oy * layer.stride[0] + ky * layer.dilation[0] - top;
+        const ix = ox * layer.stride[1] + kx * layer.dilation[1] - left;
+        const ci = g * cinG + c;
+        terms.push({
+          ci, iy, ix, ky, kx,
+          sy: sourceIndex(iy, layer.size[0], layer.mode),
+          sx: sourceIndex(ix, layer.size[1], layer.mode),
+          w: [co, c, ...kernelIndex(layer, ky, kx)],
+        });
+      }
+    }
+  }
+  return terms;
+}
+
+// Input positions i with i*s + k*d - lo = o, per kernel tap k, for one dimension.
+function transposeTaps(o, dim, layer) {
+  const taps = [];
+  for (let k = 0; k < layer.kernel[dim]; k++) {
+    const t = o + layer.pads[dim][0] - k * layer.dilation[dim];
+    if (t % layer.stride[dim] === 0 && t >= 0 && t / layer.stride[dim] < layer.size[dim]) {
+      taps.push([t / layer.stride[dim], k]);
+    }
+  }
+  return taps;
+}
+
+function transposeTerms(layer, co, oy, ox, g, cinG) {
+  const terms = [];
+  const coutG = layer.cout / layer.groups;
+  const ys = transposeTaps(oy, 0, layer);
+  const xs = transposeTaps(ox, 1, layer);
+  for (let c = 0; c < cinG; c++) {
+    const ci = g * cinG + c;
+    for (const [iy, ky] of ys) {
+      for (const [ix, kx] of xs) {
+        terms.push({ ci, iy, ix, ky, kx, sy: iy, sx: ix,
+          w: [ci, co - g * coutG, ...kernelIndex(layer, ky, kx)] });
+      }
+    }
+  }
+  return terms;
+}
+
+// Every product that the output cell y[co, oy, ox] sums: input channel ci, logical input
+// position (iy, ix) (outside the input for padding), the input cell it reads (sy, sx; -1 for
+// a zero) and the PyTorch index w of the weight.
+export function contributions(layer, co, oy, ox) {
+  const g = groupOf(layer, co);
+  const cinG = layer.cin / layer.groups;
+  return layer.transposed
+    ? transposeTerms(layer, co, oy, ox, g, cinG)
+    : convTerms(layer, co, oy, ox, g, cinG);
+}
+
+export function weightShape(layer) {
+  const first = layer.transposed ? layer.cin : layer.cout;
+  const second = layer.transposed ? layer.cout / layer.groups : layer.cin / layer.groups;
+  return [first, second, ...layer.kernel];
+}
+
+// Small integers from a seeded generator (mulberry32), so a layer's numbers stay put.
+function randomInts(count, lo, hi, seed) {
+  let a = seed >>> 0;
+  return Array.from({ length: count }, () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return lo + (((t ^ (t >>> 14)) >>> 0) % (hi - lo + 1));
+  });
+}
+
+export function makeValues(layer) {
+  const [h, w] = layer.size;
+  const wshape = weightShape(layer);
+  return {
+    x: randomInts(layer.cin * h * w, 0, 9, 7), // (C_in, H, W), row-major
+    w: randomInts(wshape.reduce((p, q) => p * q, 1), -1, 2, 11), // weight shape, row-major
+  };
+}
+
+export function inputAt(layer, values, ci, y, x) {
+  return values.x[(ci * layer.size[0] + y) * layer.size[1] + x];
+}
+
+export function weightAt(layer, values, index) {
+  const [, b, kh, kw] = weightShape(layer);
+  const [i, j, ky, kx] = index;
+  return values.w[((i * b + j) * kh + ky) * kw + kx];
+}
+
+export function outputValue(layer, values, co, oy, ox) {
+  let sum = 0;
+  for (const t of contributions(layer, co, oy, ox)) {
+    if (t.sy >= 0 && t.sx >= 0) sum += inputAt(layer, values, t.ci, t.sy, t.sx) * weightAt(layer, values, t.w);
+  }
+  return sum;
+}
+
+// (C_out, H_out, W_out) output values, row-major.
+export function forward(layer, values) {
+  const [ho, wo] = layer.out;
+  const y = new Array(layer.cout * ho * wo);
+  for (let co = 0; co < layer.cout; co++) {
+    for (let oy = 0; oy < ho; oy++) {
+      for (let ox = 0; ox < wo; ox++) y[(co * ho + oy) * wo + ox] = outputValue(layer, values, co, oy, ox);
+    }
+  }
+  return y;
+}
+
+// Output positions along one dimension whose windows read input position `index`.
+function readers(layer, dim, index) {
+  const [lo, hi] = layer.pads[dim];
+  const [n, s, d, k] = [layer.size[dim], layer.stride[dim], layer.dilation[dim], layer.kernel[dim]];
+  const found = new Set();
+  for (let tap = 0; tap < k; tap++) {
+    if (layer.transposed) {
+      const o = index * s + tap * d - lo;
+      if (o >= 0 && o < layer.out[dim]) found.add(o);
+      continue;
+    }
+    for (let i = -lo; i < n + hi; i++) {
+      const t = i + lo - tap * d;
+      if (sourceIndex(i, n, layer.mode) === index && t >= 0 && t % s === 0 && t / s < layer.out[dim]) {
+        found.add(t / s);
+      }
+    }
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+// The reverse look-up: output cells [co, oy, ox] whose sums read input cell (ci, y, x).
+export function consumers(layer, ci, y, x) {
+  const cells = [];
+  const group = Math.floor(ci / (layer.cin / layer.groups));
+  const coutG = layer.cout / layer.groups;
+  const ys = readers(layer, 0, y);
+  const xs = readers(layer, 1, x);
+  for (let co = group * coutG; co < (group + 1) * coutG; co++) {
+    for (const oy of ys) for (const ox of xs) cells.push([co, oy, ox]);
+  }
+  return cells;
+}

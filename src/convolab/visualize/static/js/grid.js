@@ -1,0 +1,130 @@
+// A canvas that draws a set of labelled cell grids side by side and says which cell is under
+// the pointer. Cells carry a kind ("cell", "margin" for padding or cropped cells, "gap" for
+// the holes of a dilated kernel) and an optional mark ("window", "source", "selected",
+// "reader", "cursor"); marks change the fill and the border, so they differ without colour.
+
+const STYLE = {
+  cell: "#ffffff", margin: "#e5e7eb", gap: "#f8fafc", line: "#94a3b8", text: "#0f172a",
+  window: "#60a5fa", source: "#bfdbfe", selected: "#f97316", reader: "#60a5fa",
+  label: "#334155", hatch: "#94a3b8",
+};
+const LABEL_HEIGHT = 18;
+const GAP = 14;
+
+export class GridPanel {
+  constructor(canvas, { maxCell = 30, minCell = 3 } = {}) {
+    this.canvas = canvas;
+    this.maxCell = maxCell;
+    this.minCell = minCell;
+    this.grids = [];
+    this.boxes = [];
+  }
+
+  // grids: [{id, label, rows, cols, kind(r, c), text(r, c)}]
+  setGrids(grids) {
+    this.grids = grids;
+  }
+
+  layout(width) {
+    const widest = Math.max(1, ...this.grids.map((g) => g.cols));
+    this.cell = Math.max(this.minCell, Math.min(this.maxCell, Math.floor((width - 4) / widest)));
+    let x = 2, y = 2, rowHeight = 0;
+    this.boxes = this.grids.map((g) => {
+      const w = g.cols * this.cell, h = g.rows * this.cell + LABEL_HEIGHT;
+      const labelWidth = g.label.length * 7;
+      if (x > 2 && x + Math.max(w, labelWidth) > width) {
+        x = 2; y += rowHeight + GAP; rowHeight = 0;
+      }
+      const box = { grid: g, x, y: y + LABEL_HEIGHT, w, h: h - LABEL_HEIGHT };
+      x += Math.max(w, labelWidth) + GAP;
+      rowHeight = Math.max(rowHeight, h);
+      return box;
+    });
+    this.height = y + rowHeight + 2;
+    this.width = width;
+  }
+
+  draw(marks) {
+    const ratio = window.devicePixelRatio || 1;
+    this.canvas.width = Math.round(this.width * ratio);
+    this.canvas.height = Math.round(this.height * ratio);
+    this.canvas.style.width = `${this.width}px`;
+    this.canvas.style.height = `${this.height}px`;
+    const ctx = this.canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, this.width, this.height);
+    for (const box of this.boxes) this.drawGrid(ctx, box, marks);
+  }
+
+  drawGrid(ctx, box, marks) {
+    const { grid } = box;
+    const c = this.cell;
+    ctx.fillStyle = STYLE.label;
+    ctx.font = "12px system-ui, sans-serif";
+    ctx.textBaseline = "alphabetic";
+    ctx.fillText(grid.label, box.x, box.y - 5);
+    for (let r = 0; r < grid.rows; r++) {
+      for (let col = 0; col < grid.cols; col++) {
+        const mark = marks.get(`${grid.id}:${r}:${col}`);
+        this.drawCell(ctx, box.x + col * c, box.y + r * c, grid.kind(r, col), mark,
+          grid.text ? grid.text(r, col) : null);
+      }
+    }
+  }
+
+  drawCell(ctx, x, y, kind, mark, text) {
+    const c = this.cell;
+    ctx.fillStyle = mark && mark !== "cursor" ? STYLE[mark] : STYLE[kind];
+    ctx.fillRect(x, y, c, c);
+    if (kind === "margin") hatch(ctx, x, y, c);
+    if (c >= 6) {
+      ctx.strokeStyle = STYLE.line;
+      ctx.lineWidth = 1;
+      ctx.setLineDash(kind === "gap" ? [2, 2] : []);
+      ctx.strokeRect(x + 0.5, y + 0.5, c - 1, c - 1);
+      ctx.setLineDash([]);
+    }
+    if (mark === "selected" || mark === "window" || mark === "reader" || mark === "cursor") {
+      ctx.strokeStyle = mark === "cursor" ? "#7c3aed" : "#0f172a";
+      ctx.lineWidth = c >= 10 ? 2 : 1;
+      ctx.strokeRect(x + 1, y + 1, c - 2, c - 2);
+    }
+    if (text !== null && c >= 16) {
+      ctx.fillStyle = kind === "margin" ? "#475569" : STYLE.text;
+      ctx.font = `${Math.floor(c * 0.45)}px ui-monospace, monospace`;
+      ctx.textAlign = "center";
+      ctx.textBaseline = "middle";
+      ctx.fillText(text, x + c / 2, y + c / 2 + 1);
+      ctx.textAlign = "start";
+    }
+  }
+
+  // The grid id and cell (row, col) under canvas point (px, py), or null.
+  hit(px, py) {
+    for (const box of this.boxes) {
+      const col = Math.floor((px - box.x) / this.cell);
+      const row = Math.floor((py - box.y) / this.cell);
+      if (px >= box.x && py >= box.y && col < box.grid.cols && row < box.grid.rows) {
+        return { id: box.grid.id, row, col };
+      }
+    }
+    return null;
+  }
+}
+
+function hatch(ctx, x, y, c) {
+  if (c < 5) return;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(x, y, c, c);
+  ctx.clip();
+  ctx.strokeStyle = STYLE.hatch;
+  ctx.lineWidth = 1;
+  for (let t = -c; t < c; t += 5) {
+    ctx.beginPath();
+    ctx.moveTo(x + t, y + c);
+    ctx.lineTo(x + t + c, y);
+    ctx.stroke();
+  }
+  ctx.restore();
+}
