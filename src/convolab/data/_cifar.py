@@ -29,8 +29,10 @@ CIFAR10_CLASSES = (
     "ship",
     "truck",
 )
-# The only globals a CIFAR batch needs: NumPy's array reconstruction (numpy 1 and 2 names).
+# The only globals a CIFAR batch needs: NumPy's array reconstruction (numpy 1 and 2 names),
+# and _codecs.encode, with which Python 3 pickles (protocol 2) store an array's raw bytes.
 _ALLOWED = {
+    ("_codecs", "encode"),
     ("numpy.core.multiarray", "_reconstruct"),
     ("numpy._core.multiarray", "_reconstruct"),
     ("numpy", "ndarray"),

@@ -111,6 +111,9 @@ class _Run:
         self.config, self.runtime = config, runtime
         self.run_dir = RunDir(config.out, runtime.main) if config.out is not None else None
         resumed = self.run_dir.open(config) if self.run_dir is not None else None
+        rt.barrier(runtime)  # every process has checked the directory before rank 0 writes
+        if self.run_dir is not None and not resumed:
+            self.run_dir.start(config)
         rt.seed_everything(config.seed)
         from convolab.models import model_info
 

@@ -35,7 +35,10 @@ class RunDir:
         return self.path / name
 
     def open(self, config: TrainConfig) -> dict | None:
-        """Check the directory against ``config``; return last.pt's state when resuming."""
+        """Check the directory against ``config``; return last.pt's state when resuming.
+
+        Every process checks before any writes (see :meth:`start`), so all agree.
+        """
         held = [n for n in RUN_FILES if (self.path / n).exists()]
         if config.resume:
             state = load_checkpoint(self.path / "last.pt")
@@ -52,11 +55,14 @@ class RunDir:
                 f"({', '.join(held)}); pass --resume to continue it or "
                 f"--force to start over"
             )
+        return None
+
+    def start(self, config: TrainConfig) -> None:
+        """Create the directory, write config.json and an empty metrics.jsonl."""
         if self.writer:
             self.path.mkdir(parents=True, exist_ok=True)
             self.write_text("config.json", json.dumps(config.to_dict(), indent=2) + "\n")
             self.write_metrics([])
-        return None
 
     def write_text(self, name: str, text: str) -> None:
         if self.writer:

@@ -66,6 +66,12 @@ def stop(runtime: Runtime) -> None:
         dist.destroy_process_group()
 
 
+def barrier(runtime: Runtime) -> None:
+    """Wait for every process (a no-op for a single process)."""
+    if runtime.world > 1:
+        dist.barrier()
+
+
 def all_sum(tensor: torch.Tensor, runtime: Runtime) -> torch.Tensor:
     """``tensor`` summed over all processes (itself for a single process)."""
     if runtime.world > 1:
