@@ -27,6 +27,7 @@ COMMANDS = (
     "eval",
     "predict",
     "inspect",
+    "animate",
     "summary",
     "models",
 )

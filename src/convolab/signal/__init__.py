@@ -11,6 +11,7 @@ LIBRARY              -- the named functions above, name -> maker
 get_function         -- a library function by name; unknown names list the close matches
 continuous_convolve  -- (f*g)(t) by adaptive quadrature split at breakpoints, with error
 convolution          -- the function f*g itself (convolves again: h*(f*g))
+convolve             -- discrete 1-D convolution of sequences (numpy.convolve semantics)
 """
 
 from convolab.signal._continuous import continuous_convolve, convolution
@@ -33,6 +34,7 @@ __all__ = [
     "box",
     "continuous_convolve",
     "convolution",
+    "convolve",
     "exponential",
     "gaussian",
     "get_function",

@@ -1,0 +1,332 @@
+"""The conv2d animation: a kernel's footprint stepping over the input, the output filling in.
+
+Each frame is one output cell (one input cell for the transposed convolution). The cells
+highlighted come from :mod:`convolab.viz._steps` (the engine's ``sliding_windows``); the
+numbers from :func:`convolab.functional.conv2d` and ``conv_transpose2d``; the sizes and the
+formula in the title from :mod:`convolab.shape`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from convolab import functional, shape
+from convolab._args import as_int, as_tuple
+from convolab.viz._frames import Animation, Layers, new_figure
+from convolab.viz._grids import COLOURS, Grid, cell_size, fit_hull, hull, legend, number_text
+from convolab.viz._steps import PADDING, check_grid, conv_steps, transpose_steps
+
+FPS = 3  # one output cell every third of a second
+GAP = 2.5  # columns of empty space between two grids
+MIN_WIDTH = 9.4  # inches: room for the title and the one-row legend
+
+
+def _operands(size, kernel, seed: int):
+    """Small integers, so the sums can be checked by eye: input 0..9, kernel -1..1."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 10, size).astype(float)  # (H, W)
+    w = rng.integers(-1, 2, kernel).astype(float)  # (kh, kw)
+    return x, w
+
+
+def _figure(grids: list[tuple[int, int]], title: str):
+    """Figure and axes sized for ``grids`` (rows, cols) laid out left to right."""
+    columns = sum(c for _, c in grids) + GAP * (len(grids) - 1)
+    rows = max(r for r, _ in grids)
+    cell = cell_size(columns, rows)
+    x_span, y_span = columns + 0.6, rows + 1.6  # data units: grids, their labels, a margin
+    top, bottom, side = 1.15, 0.5, 0.3  # inches: two-line title and step line; legend
+    width = max(x_span * cell + 2 * side, MIN_WIDTH)
+    side = (width - x_span * cell) / 2
+    height = y_span * cell + top + bottom
+    fig = new_figure(width, height, dpi=90)
+    ax = fig.add_axes(
+        (side / width, bottom / height, x_span * cell / width, y_span * cell / height)
+    )
+    ax.set(xlim=(-0.3, columns + 0.3), ylim=(rows + 0.3, -1.3), aspect="equal")
+    ax.axis("off")
+    fig.suptitle(title, fontsize=11, y=1 - 0.06 / height, va="top", linespacing=1.5)
+    return fig, ax, cell * 72 * 0.36  # fontsize of the numbers in the cells, in points
+
+
+def _offsets(grids: list[tuple[int, int]]) -> list[float]:
+    starts, x = [], 0.0
+    for _, cols in grids:
+        starts.append(x)
+        x += cols + GAP
+    return starts
+
+
+def _signs(ax, grids, offsets, symbols) -> None:
+    """The operator symbols between the grids (input * kernel -> output)."""
+    middle = max(r for r, _ in grids) / 2
+    for (_, cols), x0, symbol in zip(grids, offsets, symbols):
+        ax.text(x0 + cols + GAP / 2, middle, symbol, ha="center", va="center", fontsize=20)
+
+
+def _title(kind: str, size, kernel, stride, padding, dilation, out) -> str:
+    name = "conv2d" if kind == "conv" else "conv_transpose2d"
+    lines = shape.explain(size, kernel, stride, padding, dilation, kind=kind)
+    text = (
+        f"{name}: input {size[0]}x{size[1]}, kernel {kernel[0]}x{kernel[1]}, stride "
+        f"{stride}, padding {padding}, dilation {dilation}  →  output {out[0]}x{out[1]}"
+    )
+    return text + f"\nrows: {lines[0]}      cols: {lines[1]}"
+
+
+def _conv_frames(steps, size, pads, kernel, w, numbers, title: str):
+    """Draw one image per :class:`ConvFrame`; ``numbers`` is ``(padded input, output)`` or None."""
+    padded = (size[0] + sum(pads[0]), size[1] + sum(pads[1]))
+    out = (steps[-1].output[0] + 1, steps[-1].output[1] + 1)
+    grids = [padded, kernel, out]
+    fig, ax, fontsize = _figure(grids, title)
+    x_in, x_k, x_out = _offsets(grids)
+    is_pad = functional.pad(np.zeros(size, bool), _torch_pad(pads), value=True)  # (Hp, Wp)
+    padded_label = f", padded to {padded[0]}x{padded[1]}" if padded != size else ""
+    inp = Grid(
+        ax,
+        *padded,
+        x_in,
+        f"input {size[0]}x{size[1]}{padded_label}",
+        np.where(is_pad, COLOURS["padding"], COLOURS["cell"]),
+    )
+    ker = Grid(
+        ax, *kernel, x_k, f"kernel {kernel[0]}x{kernel[1]}", np.full(kernel, COLOURS["kernel"])
+    )
+    res = Grid(ax, *out, x_out, f"output {out[0]}x{out[1]}", np.full(out, COLOURS["cell"]))
+    _signs(ax, grids, [x_in, x_k], ["∗", "="])
+    if numbers is not None:
+        inp.write(numbers[0], fontsize, colour="#333333")
+        ker.write(w, fontsize)
+        res.write(numbers[1], fontsize, animated=True)
+    legend(
+        fig,
+        [
+            ("cell", "input cell"),
+            ("padding", "padding (zeros)"),
+            ("tap", "under the kernel now"),
+            ("done", "output computed"),
+            ("current", "output of this step"),
+        ],
+    )
+    box, caption = hull(ax), ax.set_title("", fontsize=11)
+    layers, images = Layers(fig, [box, caption]), []
+    for k, step in enumerate(steps):
+        on_pad = (step.inputs == PADDING).ravel()  # (kh * kw,)
+        taps = inp.overlay(step.cells, np.where(on_pad, COLOURS["tap_padding"], COLOURS["tap"]))
+        fit_hull(box, inp, step.cells)
+        note = "" if step.value is None else f" = Σ kernel × window = {step.value:g}"
+        caption.set_text(f"step {k + 1} of {len(steps)}: output cell {step.output}{note}")
+        images.append(
+            _frame(
+                layers,
+                [taps, *inp.texts_at(step.cells), box, caption],
+                res,
+                [step.output],
+                COLOURS["current"],
+            )
+        )
+        taps.remove()
+        _commit(layers, res, [step.output], COLOURS["done"])
+    return images, {"input_pixels": inp.pixels(), "output_pixels": res.pixels()}
+
+
+def _frame(layers: Layers, artists, grid: Grid, cells, colour: str):
+    """Background, ``artists``, then ``cells`` of ``grid`` in ``colour``: one snapshot."""
+    mark = grid.overlay(cells, colour)
+    layers.restore()
+    layers.draw(*artists, mark, *grid.texts_at(cells))
+    mark.remove()
+    return layers.snapshot()
+
+
+def _commit(layers: Layers, grid: Grid, cells, colour) -> None:
+    """Paint ``cells`` of ``grid`` into the background for all later frames."""
+    mark = grid.overlay(cells, colour)
+    layers.restore()
+    layers.draw(mark, *grid.texts_at(cells))
+    mark.remove()
+    layers.commit()
+
+
+def _torch_pad(pads) -> tuple[int, int, int, int]:
+    """``((top, bottom), (left, right))`` as torch's ``(left, right, top, bottom)``."""
+    (top, bottom), (left, right) = pads
+    return (left, right, top, bottom)
+
+
+def _animate_conv(size, kernel, stride, padding, dilation, values: bool, seed: int):
+    steps = conv_steps(size, kernel, stride, padding, dilation)
+    pads = shape.resolve_padding(padding, size, kernel, stride, dilation)
+    out = shape.conv_output_size(size, kernel, stride, padding, dilation)
+    check_grid((size[0] + sum(pads[0]), size[1] + sum(pads[1])), "padded input")
+    x, w = _operands(size, kernel, seed)
+    xp = functional.pad(x[None, None], _torch_pad(pads))  # (1, 1, Hp, Wp)
+    y = functional.conv2d(xp, w[None, None], stride=stride, dilation=dilation)[0, 0]  # (oh, ow)
+    if values:
+        steps = [replace(step, value=float(y[step.output])) for step in steps]
+    title = _title("conv", size, kernel, stride, padding, dilation, out)
+    numbers = (xp[0, 0], y) if values else None
+    images, pixels = _conv_frames(steps, size, pads, kernel, w, numbers, title)
+    info = {
+        "input_size": size,
+        "output_size": out,
+        "padding": pads,
+        "title": title,
+        "input": x,
+        "weight": w,
+        "output": y,
+        **pixels,
+    }
+    return images, steps, info
+
+
+def _scatter_frames(steps, size, pad, kernel, x, w, partials, title: str):
+    """Draw one image per :class:`ScatterFrame`; ``partials[k]`` are the sums after step k."""
+    full = tuple(int(v) for v in _full_grid(steps))
+    out = (full[0] - 2 * pad[0], full[1] - 2 * pad[1])
+    grids = [size, kernel, full]
+    fig, ax, fontsize = _figure(grids, title)
+    x_in, x_k, x_out = _offsets(grids)
+    inside = np.zeros(full, bool)
+    inside[pad[0] : full[0] - pad[0], pad[1] : full[1] - pad[1]] = True  # (Hf, Wf)
+    inp = Grid(ax, *size, x_in, f"input {size[0]}x{size[1]}", np.full(size, COLOURS["cell"]))
+    ker = Grid(
+        ax, *kernel, x_k, f"kernel {kernel[0]}x{kernel[1]}", np.full(kernel, COLOURS["kernel"])
+    )
+    cropped = f", {full[0]}x{full[1]} before cropping" if full != out else ""
+    res = Grid(
+        ax,
+        *full,
+        x_out,
+        f"output {out[0]}x{out[1]}{cropped}",
+        np.where(inside, COLOURS["cell"], COLOURS["padding"]),
+    )
+    _signs(ax, grids, [x_in, x_k], ["∗ᵀ", "="])
+    if partials is not None:
+        inp.write(x, fontsize)
+        ker.write(w, fontsize)
+        res.write(np.zeros(full), fontsize, animated=True)
+    legend(
+        fig,
+        [
+            ("current", "input cell of this step"),
+            ("visited", "input cells done"),
+            ("tap", "written now"),
+            ("done", "written before"),
+            ("padding", "cropped by padding"),
+        ],
+    )
+    box, caption = hull(ax), ax.set_title("", fontsize=11)
+    layers, images = Layers(fig, [box, caption]), []
+    for k, step in enumerate(steps):
+        kept = step.cells[step.outputs != PADDING]  # (n, 2) taps inside the output
+        for r, c in kept if partials is not None else ():
+            res.texts[r, c].set_text(number_text(partials[k][r - pad[0], c - pad[1]]))
+        cropped_taps = step.cells[step.outputs == PADDING]
+        taps = res.overlay(
+            np.concatenate([kept, cropped_taps]),
+            [COLOURS["tap"]] * len(kept) + [COLOURS["tap_padding"]] * len(cropped_taps),
+        )
+        fit_hull(box, res, step.cells)
+        caption.set_text(
+            f"step {k + 1} of {len(steps)}: input cell {step.input} scatters kernel × x{step.input}"
+        )
+        images.append(
+            _frame(
+                layers,
+                [taps, *res.texts_at(kept), box, caption],
+                inp,
+                [step.input],
+                COLOURS["current"],
+            )
+        )
+        taps.remove()
+        _commit(layers, inp, [step.input], COLOURS["visited"])
+        _commit(layers, res, kept, COLOURS["done"])
+    return images, {"input_pixels": inp.pixels(), "output_pixels": res.pixels()}
+
+
+def _full_grid(steps) -> np.ndarray:
+    """Size of the uncropped output grid: one past the last cell the last step writes."""
+    return steps[-1].cells.reshape(-1, 2).max(axis=0) + 1
+
+
+def _animate_transpose(size, kernel, stride, padding, dilation, values: bool, seed: int):
+    steps = transpose_steps(size, kernel, stride, padding, dilation)
+    pad = as_tuple(padding, 2, "padding", minimum=0)
+    out = shape.conv_transpose_output_size(size, kernel, stride, pad, 0, dilation)
+    check_grid(tuple(int(v) for v in _full_grid(steps)), "output")
+    x, w = _operands(size, kernel, seed)
+    masks = np.tril(np.ones((len(steps), len(steps)))).reshape(-1, 1, *size)  # (S, 1, H, W)
+    y = functional.conv_transpose2d(
+        masks * x, w[None, None], stride=stride, padding=pad, dilation=dilation
+    )[:, 0]  # (S, Ho, Wo): sums after step k
+    if values:
+        steps = [replace(step, values=y[k]) for k, step in enumerate(steps)]
+    title = _title("transpose", size, kernel, stride, padding, dilation, out)
+    images, pixels = _scatter_frames(steps, size, pad, kernel, x, w, y if values else None, title)
+    info = {
+        "input_size": size,
+        "output_size": out,
+        "padding": pad,
+        "title": title,
+        "input": x,
+        "weight": w,
+        "output": y[-1],
+        **pixels,
+    }
+    return images, steps, info
+
+
+def animate_conv2d(
+    input_size=(9, 14),
+    kernel_size=(5, 5),
+    stride=1,
+    padding=0,
+    dilation=1,
+    *,
+    transposed=False,
+    values=False,
+    path=None,
+    fps=FPS,
+    seed=0,
+):
+    """Animate a 2-D convolution cell by cell (or a transposed one, input cell by input cell).
+
+    Parameters
+    ----------
+    input_size, kernel_size : int or (int, int)
+        Grid sizes; the padded input and the output are limited to 32 x 32 cells.
+    stride, padding, dilation : int or (int, int)
+        As in ``torch.nn.functional.conv2d``; ``padding`` may also be per-side pairs or
+        'same' (not for ``transposed``, where padding crops the output).
+    transposed : bool
+        Show ``conv_transpose2d``: each input cell scatters ``x * kernel`` into the output.
+    values : bool
+        Write the numbers (random small integers, seeded by ``seed``) and the sums, computed
+        by :func:`convolab.functional.conv2d` / ``conv_transpose2d``.
+    path : str or Path, optional
+        Also write the animation there (``.gif``, or ``.mp4`` when ffmpeg is on PATH).
+
+    Returns
+    -------
+    Animation
+        One frame per output cell (per input cell when ``transposed``); ``metadata`` holds
+        the matching :class:`ConvFrame` (or :class:`ScatterFrame`) list: the cells each frame
+        highlights, read from the engine's ``sliding_windows``.
+    """
+    size = as_tuple(input_size, 2, "input_size", minimum=1)
+    kernel = as_tuple(kernel_size, 2, "kernel_size", minimum=1)
+    stride = as_tuple(stride, 2, "stride", minimum=1)
+    dilation = as_tuple(dilation, 2, "dilation", minimum=1)
+    fps = as_int(fps, "fps", minimum=1)
+    check_grid(size, "input_size")
+    make = _animate_transpose if transposed else _animate_conv
+    images, steps, info = make(size, kernel, stride, padding, dilation, bool(values), seed)
+    animation = Animation(images, steps, fps, info)
+    if path is not None:
+        animation.save(path)
+    return animation
