@@ -1,0 +1,237 @@
+"""convolab.models vs torchvision: the same architectures, timed side by side on the CPU.
+
+For each model, ours and torchvision's (LeNet-5, which torchvision lacks, against the same
+network written as one ``nn.Sequential``) get the same weights and the same input: batch 8 of
+3x224x224 (LeNet-5: batch 256 of 1x32x32), 2 threads. Forward (eval, no grad) and
+forward+backward (train mode, loss = sum of outputs) are timed in one process, interleaved
+(ours, theirs, theirs, ours, ...) so that load changes hit both alike; the table shows medians
+and their ratio (target: <= 1.02, the architectures being identical). Big models get fewer
+repetitions (at least 3) within a per-model time budget.
+
+Then for ResNet-50 (forward, batch 8): the speed-up of ``channels_last`` memory format over
+the default, and of ``torch.compile`` (inductor) over eager; compilation runs in a child
+process with a time limit, since its warm-up on a 2-core CPU can take minutes.
+
+Run: ``.venv/bin/python benchmarks/zoo.py [--quick] [--models a,b] [--no-compile]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import statistics
+import time
+
+import torch
+import torchvision
+from torch import nn
+
+from convolab.models import create_model
+
+THREADS = 2
+FULL = ("lenet5", "alexnet", "vgg11", "vgg16_bn", "resnet18", "resnet34", "resnet50", "resnet101")
+QUICK = ("lenet5", "alexnet", "resnet18")
+
+
+def lenet_reference() -> nn.Sequential:
+    """LeNet-5 as a plain Sequential: torchvision has none to compare with."""
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5),
+        nn.Tanh(),
+        nn.AvgPool2d(2),
+        nn.Conv2d(6, 16, 5),
+        nn.Tanh(),
+        nn.AvgPool2d(2),
+        nn.Conv2d(16, 120, 5),
+        nn.Tanh(),
+        nn.Flatten(),
+        nn.Linear(120, 84),
+        nn.Tanh(),
+        nn.Linear(84, 10),
+    )
+
+
+def pair(name: str) -> tuple[nn.Module, nn.Module, torch.Tensor]:
+    """(ours, reference, input) with the reference's weights copied into ours."""
+    torch.manual_seed(0)
+    ours = create_model(name)
+    if name == "lenet5":
+        reference = lenet_reference()
+        with torch.no_grad():
+            for mine, theirs in zip(ours.parameters(), reference.parameters(), strict=True):
+                mine.copy_(theirs)
+        return ours, reference, torch.randn(256, 1, 32, 32)  # (N, C, H, W)
+    reference = getattr(torchvision.models, name)()
+    ours.load_state_dict(reference.state_dict(), strict=True)
+    return ours, reference, torch.randn(8, 3, 224, 224)  # (N, C, H, W)
+
+
+def forward(model: nn.Module, x: torch.Tensor):
+    """One inference step, returning a function that runs it."""
+    model.eval()
+
+    def step():
+        with torch.no_grad():
+            model(x)
+
+    return step
+
+
+def forward_backward(model: nn.Module, x: torch.Tensor):
+    """One training step without the optimiser: forward, sum, backward."""
+    model.train()
+    params = list(model.parameters())
+
+    def step():
+        for p in params:
+            p.grad = None
+        model(x).sum().backward()
+
+    return step
+
+
+def interleaved(step_a, step_b, budget_s: float, max_reps: int) -> tuple[list, list]:
+    """Seconds of each run of two steps run alternately (a b, b a, ...); at least 3 pairs."""
+    step_a(), step_b()  # warm-up: allocator, oneDNN primitives
+    times: tuple[list, list] = ([], [])
+    start = time.perf_counter()
+    while len(times[0]) < 3 or (
+        len(times[0]) < max_reps and time.perf_counter() - start < budget_s
+    ):
+        order = (0, 1) if len(times[0]) % 2 == 0 else (1, 0)
+        for which in order:
+            t = time.perf_counter()
+            (step_a, step_b)[which]()
+            times[which].append(time.perf_counter() - t)
+    return times
+
+
+def compare(names, budget_s: float, max_reps: int) -> list[tuple]:
+    rows = []
+    for name in names:
+        ours, reference, x = pair(name)
+        for label, make in (("forward", forward), ("fwd+bwd", forward_backward)):
+            runs = interleaved(make(ours, x), make(reference, x), budget_s, max_reps)
+            mine, theirs = (statistics.median(r) for r in runs)
+            best = min(runs[0]) / min(runs[1])
+            rows.append((name, label, x.shape[0], len(runs[0]), mine, theirs, mine / theirs, best))
+            print(
+                f"  {name:10s} {label:8s} ours {1e3 * mine:9.1f} ms  reference "
+                f"{1e3 * theirs:9.1f} ms  ratio {mine / theirs:.3f} (of minima {best:.3f})",
+                flush=True,
+            )
+        del ours, reference
+    return rows
+
+
+def channels_last_speedup(budget_s: float, max_reps: int) -> tuple[list, list]:
+    """Forward seconds of ResNet-50 runs, default vs channels_last memory format."""
+    torch.manual_seed(0)
+    model = create_model("resnet50")
+    x = torch.randn(8, 3, 224, 224)  # (N, C, H, W)
+    last = create_model("resnet50").to(memory_format=torch.channels_last)
+    last.load_state_dict(model.state_dict())
+    x_last = x.contiguous(memory_format=torch.channels_last)  # same shape, NHWC strides
+    return interleaved(forward(model, x), forward(last, x_last), budget_s, max_reps)
+
+
+def _compile_child(queue, budget_s: float, max_reps: int) -> None:
+    torch.set_num_threads(THREADS)
+    torch.manual_seed(0)
+    model = create_model("resnet50").eval()
+    x = torch.randn(8, 3, 224, 224)  # (N, C, H, W)
+    compiled = torch.compile(model)
+    start = time.perf_counter()
+    with torch.no_grad():
+        compiled(x)  # compilation happens here
+    warm_up = time.perf_counter() - start
+    runs = interleaved(forward(model, x), forward(compiled, x), budget_s, max_reps)
+    queue.put((warm_up, *(statistics.median(r) for r in runs)))
+
+
+def compile_speedup(budget_s: float, max_reps: int, limit_s: float):
+    """(warm-up s, eager s, compiled s) of ResNet-50's forward, or None past ``limit_s``."""
+    context = mp.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_compile_child, args=(queue, budget_s, max_reps))
+    child.start()
+    child.join(limit_s)
+    if child.is_alive():
+        child.terminate()
+        child.join()
+        return None
+    return queue.get(timeout=5) if not queue.empty() else None
+
+
+def print_table(rows: list[tuple]) -> None:
+    print(
+        "\n| model | pass | batch | runs | ours (ms) | reference (ms) | ratio | ratio of minima |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for name, label, batch, runs, mine, theirs, ratio, best in rows:
+        print(
+            f"| {name} | {label} | {batch} | {runs} | {1e3 * mine:.1f} | {1e3 * theirs:.1f} "
+            f"| {ratio:.3f} | {best:.3f} |"
+        )
+    worst, worst_min = max(r[6] for r in rows), max(r[7] for r in rows)
+    verdict = "met" if worst <= 1.02 else "NOT met"
+    print(
+        f"\nworst median ratio {worst:.3f} (target <= 1.02: {verdict}); worst ratio of "
+        f"minima {worst_min:.3f}"
+    )
+
+
+def print_resnet50_options(budget: float, reps: int, compile_limit: float | None) -> None:
+    default, last = (statistics.median(r) for r in channels_last_speedup(budget, reps))
+    print(
+        f"ResNet-50 forward, batch 8: default {1e3 * default:.1f} ms, channels_last "
+        f"{1e3 * last:.1f} ms, speed-up {default / last:.2f}x"
+    )
+    if compile_limit is None:
+        print("torch.compile: skipped (--quick or --no-compile)")
+        return
+    result = compile_speedup(budget, reps, compile_limit)
+    if result is None:
+        print(f"torch.compile: no result within {compile_limit:.0f} s")
+        return
+    warm_up, eager, fast = result
+    print(
+        f"ResNet-50 forward, batch 8: eager {1e3 * eager:.1f} ms, torch.compile "
+        f"{1e3 * fast:.1f} ms, speed-up {eager / fast:.2f}x (compilation {warm_up:.0f} s)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"only {', '.join(QUICK)}, fewer repetitions, no torch.compile",
+    )
+    parser.add_argument(
+        "--models", default=None, help=f"comma-separated names (default: {', '.join(FULL)})"
+    )
+    parser.add_argument("--no-compile", action="store_true", help="skip torch.compile")
+    parser.add_argument(
+        "--compile-limit",
+        type=float,
+        default=240.0,
+        help="seconds allowed for the torch.compile measurement (default 240)",
+    )
+    args = parser.parse_args()
+    torch.set_num_threads(THREADS)
+    names = args.models.split(",") if args.models else (QUICK if args.quick else FULL)
+    budget, reps = (6.0, 3) if args.quick else (30.0, 7)
+    start = time.perf_counter()
+    print(
+        f"convolab.models vs torchvision, CPU, {THREADS} threads, torch {torch.__version__}, "
+        f"torchvision {torchvision.__version__}"
+    )
+    print_table(compare(names, budget, reps))
+    skip = args.quick or args.no_compile
+    print_resnet50_options(budget, reps, None if skip else args.compile_limit)
+    print(f"total {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
