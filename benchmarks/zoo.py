@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import statistics
 import time
 
@@ -225,7 +226,8 @@ def main() -> None:
     start = time.perf_counter()
     print(
         f"convolab.models vs torchvision, CPU, {THREADS} threads, torch {torch.__version__}, "
-        f"torchvision {torchvision.__version__}"
+        f"torchvision {torchvision.__version__}; load average {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} CPUs (a load above {THREADS} means other processes add noise)"
     )
     print_table(compare(names, budget, reps))
     skip = args.quick or args.no_compile
