@@ -40,7 +40,7 @@ def safe_torch_load(path: str | Path) -> object:
             f"refusing to load {str(path)!r}: it is not a plain-tensor checkpoint and "
             f"unpickling it could run code (torch.load(weights_only=True) said: {first})"
         ) from None
-    except (RuntimeError, EOFError) as exc:
+    except Exception as exc:  # zip, struct and EOF errors of a truncated or foreign file
         raise ValueError(f"{str(path)!r} is not a readable PyTorch checkpoint: {exc}") from None
 
 

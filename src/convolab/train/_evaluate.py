@@ -71,7 +71,7 @@ def predict(trained: TrainedModel, images, *, k: int = 5) -> list[list[tuple[str
     for image in images:
         if not isinstance(image, np.ndarray):
             image = read_image(image, prep.in_channels)
-        batch = torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1)[None]
+        batch = torch.from_numpy(np.array(image)).permute(2, 0, 1)[None]  # (1, C, H, W)
         probs = model(transform_batch(batch.to(device), prep)).softmax(1)[0]  # (K,)
         top = probs.topk(k)
         results.append(

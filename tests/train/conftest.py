@@ -1,0 +1,14 @@
+"""One short LeNet-5 run on digits, shared by the tests that only read its results."""
+
+from __future__ import annotations
+
+import pytest
+
+from convolab.train import TrainConfig, fit
+
+
+@pytest.fixture(scope="session")
+def short_run(tmp_path_factory):
+    """FitResult of 4 epochs of LeNet-5 on digits, with its run directory."""
+    out = tmp_path_factory.mktemp("runs") / "lenet5"
+    return fit(TrainConfig(epochs=4, device="cpu", out=str(out)))
