@@ -48,7 +48,7 @@ def read_image(path: str | Path, channels: int) -> np.ndarray:
 
     try:
         with Image.open(path) as im:
-            pixels = np.asarray(im.convert("L" if channels == 1 else "RGB"), dtype=np.uint8)
+            pixels = np.array(im.convert("L" if channels == 1 else "RGB"), dtype=np.uint8)
     except FileNotFoundError:
         raise FileNotFoundError(2, "No such image file", str(path)) from None
     except (UnidentifiedImageError, OSError) as exc:

@@ -1,0 +1,133 @@
+"""convolab train / eval / predict / inspect from the command line."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from convolab.cli import main
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "run"
+    assert (
+        main(
+            [
+                "train",
+                "lenet5",
+                "--epochs",
+                "2",
+                "--device",
+                "cpu",
+                "--out",
+                str(out),
+                "--lr",
+                "0.004",
+                "--no-augment",
+            ]
+        )
+        == 0
+    )
+    return out
+
+
+def test_train_writes_its_options(run_dir):
+    config = json.loads((run_dir / "config.json").read_text())
+    assert (config["epochs"], config["lr"], config["augment"]) == (2, 0.004, False)
+    assert len((run_dir / "metrics.jsonl").read_text().splitlines()) == 2
+
+
+def test_train_prints_epoch_summaries(tmp_path, capsys):
+    assert main(["train", "lenet5", "--epochs", "1", "--out", str(tmp_path / "r")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("epoch   1/1  train loss") == 1 and "test accuracy" in out
+
+
+def test_resume_a_finished_run_keeps_its_options(run_dir, capsys):
+    before = (run_dir / "model.safetensors").read_bytes()
+    assert main(["train", "lenet5", "--out", str(run_dir), "--resume"]) == 0
+    assert "resuming" in capsys.readouterr().out
+    assert (run_dir / "model.safetensors").read_bytes() == before
+    assert main(["train", "lenet5", "--out", str(run_dir), "--resume", "--epochs", "3"]) == 2
+    assert "epochs differ" in capsys.readouterr().err
+
+
+def test_eval_prints_accuracy_table_and_matrix(run_dir, tmp_path, capsys):
+    png = tmp_path / "c.png"
+    assert main(["eval", str(run_dir), "--confusion", str(png)]) == 0
+    out = capsys.readouterr().out
+    assert "lenet5 on digits (test split, 359 images): accuracy" in out
+    assert "precision  recall" in out and "confusion (rows: true class" in out
+    assert Image.open(png).size[0] > 300
+    assert main(["eval", str(run_dir), "--confusion", str(png)]) == 2  # never overwrites
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_predict_and_inspect(run_dir, tmp_path, capsys):
+    image = tmp_path / "digit.png"
+    pixels = np.zeros((28, 28), np.uint8)
+    pixels[4:24, 12:16] = 255  # a "1"
+    Image.fromarray(pixels).save(image)
+    assert main(["predict", str(run_dir), str(image), "-k", "2"]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.startswith(f"{image}: ") and line.count(",") == 1
+    assert main(["inspect", str(run_dir), "--out", str(tmp_path / "i")]) == 0
+    names = sorted(p.name for p in (tmp_path / "i").iterdir())
+    assert names == [
+        "filters.png",
+        "input.png",
+        "maps_features_c1.png",
+        "maps_features_c3.png",
+        "maps_features_c5.png",
+    ]
+    assert main(["inspect", str(run_dir), "--out", str(tmp_path / "i")]) == 2
+    assert (
+        main(
+            [
+                "inspect",
+                str(run_dir),
+                "--out",
+                str(tmp_path / "i"),
+                "--force",
+                "--image",
+                str(image),
+            ]
+        )
+        == 0
+    )
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (
+            ["train", "lenet5", "--data", "mnist:/nonexistent"],
+            "mnist directory '/nonexistent' does not",
+        ),
+        (["train", "lenet5", "--epochs", "0"], "epochs must be an int >= 1, got 0"),
+        (["train", "lenet9"], "model must be a registered model name"),
+        (["eval", "/nonexistent.safetensors"], "not a readable safetensors file"),
+        (["predict", "/nonexistent.pt", "x.png"], "No such checkpoint"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, argv, message):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_malicious_checkpoint_refused_by_eval(tmp_path, capsys):
+    class Evil:
+        def __reduce__(self):
+            return (print, ("pwned",))
+
+    torch.save({"x": Evil()}, tmp_path / "evil.pt")
+    assert main(["eval", str(tmp_path / "evil.pt")]) == 2
+    captured = capsys.readouterr()
+    assert "refusing to load" in captured.err and "pwned" not in captured.out
