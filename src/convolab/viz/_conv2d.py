@@ -71,9 +71,17 @@ def _title(kind: str, size, kernel, stride, padding, dilation, out) -> str:
     lines = shape.explain(size, kernel, stride, padding, dilation, kind=kind)
     text = (
         f"{name}: input {size[0]}x{size[1]}, kernel {kernel[0]}x{kernel[1]}, stride "
-        f"{stride}, padding {padding}, dilation {dilation}  →  output {out[0]}x{out[1]}"
+        f"{_short(stride)}, padding {_short(padding)}, dilation {_short(dilation)}  →  "
+        f"output {out[0]}x{out[1]}"
     )
     return text + f"\nrows: {lines[0]}      cols: {lines[1]}"
+
+
+def _short(value):
+    """``(2, 2)`` as ``2``; anything else (``(2, 1)``, ``'same'``, pairs) as it is."""
+    if isinstance(value, tuple) and len(set(value)) == 1 and isinstance(value[0], int):
+        return value[0]
+    return value
 
 
 def _conv_frames(steps, size, pads, kernel, w, numbers, title: str):

@@ -22,7 +22,8 @@ from PIL import Image
 from convolab._args import as_int, invalid
 from convolab._io import atomic_path
 
-PALETTE_COLOURS = 64  # plenty for flat plot colours plus their anti-aliased edges
+PALETTE_COLOURS = 63  # plenty for flat plot colours plus their anti-aliased edges
+CLEAR = PALETTE_COLOURS  # the 64th palette entry: transparent, "unchanged since last frame"
 HOLD_LAST_MS = 1500  # the finished picture stays up a moment before the loop restarts
 SUFFIXES = (".gif", ".mp4")
 
@@ -82,17 +83,44 @@ def _shared_palette(frames: list[Image.Image]) -> Image.Image:
     strip = Image.new("RGB", (width, height * len(picks)))
     for i, frame in enumerate(picks):
         strip.paste(frame, (0, i * height))
-    return strip.quantize(colors=PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT)
+    return strip.quantize(colors=PALETTE_COLOURS, method=Image.Quantize.MAXCOVERAGE)
+
+
+def _deltas(frames: list[Image.Image], palette: Image.Image):
+    """Indexed frames; from the second on, pixels unchanged since the previous one are clear.
+
+    This is what Pillow's ``optimize`` does for GIFs, in NumPy: it is the part that makes a
+    GIF of mostly still frames small, and Pillow's own loop over pixels is slow.
+    """
+    colours = palette.getpalette()[: 3 * PALETTE_COLOURS]
+    colours += [0] * (3 * PALETTE_COLOURS - len(colours)) + [255, 0, 255]  # CLEAR, never shown
+    previous = None
+    for frame in frames:
+        current = np.asarray(frame.quantize(palette=palette, dither=Image.Dither.NONE))  # (H, W)
+        shown = current if previous is None else np.where(current == previous, CLEAR, current)
+        previous = current
+        image = Image.frombytes("P", frame.size, shown.astype(np.uint8).tobytes())
+        image.putpalette(colours)
+        yield image
 
 
 def write_gif(frames: list[Image.Image], path: Path, fps: int) -> None:
     """Write ``frames`` as a looping GIF at ``fps`` frames per second."""
-    palette = _shared_palette(frames)
-    indexed = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
     durations = [round(1000 / fps)] * len(frames)
     durations[-1] += HOLD_LAST_MS
-    indexed[0].save(
-        path, format="GIF", save_all=True, append_images=indexed[1:], duration=durations, loop=0
+    indexed = _deltas(frames, _shared_palette(frames))
+    first = next(indexed)
+    # disposal 1 keeps each frame under the next, so the clear pixels show the previous one
+    first.save(
+        path,
+        format="GIF",
+        save_all=True,
+        append_images=indexed,
+        duration=durations,
+        loop=0,
+        transparency=CLEAR,
+        disposal=1,
+        optimize=False,
     )
 
 
