@@ -19,6 +19,7 @@ from convolab.image import (
     kernel_info,
     list_kernels,
 )
+from convolab.image._methods import choose_method, method_counts
 
 RNG = np.random.default_rng(20261124)
 LINEAR = [n for n in list_kernels() if not kernel_info(n).is_pair]
@@ -59,7 +60,7 @@ def test_uint8_is_the_reference_rounded_and_saturated(name, mode):
     np.testing.assert_array_equal(got, rounded(reference(image, kernel, mode, 17), np.uint8))
 
 
-@pytest.mark.parametrize("method", [m for m in METHODS if m != "separable"])
+@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("shape", [(1, 1), (2, 2), (4, 3), (1, 6), (6, 1), (8, 8), (5, 9)])
 def test_any_shape_even_sizes_included_matches_scipy_with_origin_0(shape, method):
     # even sizes: the anchor is K[kh // 2, kw // 2], scipy's origin=0 (OpenCV's anchor -1)
@@ -110,9 +111,17 @@ def test_each_method_agrees_with_scipy(method):
     np.testing.assert_allclose(got, reference(image, kernel, "mirror"), atol=1e-10)
 
 
-def test_separable_method_refuses_a_full_rank_kernel():
-    with pytest.raises(ValueError, match="method must be 'auto', 'direct' or 'fft'"):
-        filter_image(RNG.random((8, 8)), RNG.random((3, 3)), method="separable")
+def test_auto_picks_taps_for_small_products_for_mid_fft_for_large():
+    image = RNG.random((256, 256))
+
+    def pick(kernel, separable):
+        padded = (256 + kernel.shape[0] - 1, 256 + kernel.shape[1] - 1)
+        return choose_method(method_counts(kernel, padded, separable))
+
+    assert pick(get_kernel("sharpen"), False) == "direct"
+    assert pick(get_kernel("blur", size=31, sigma=5), True) == "banded"
+    assert pick(RNG.random((31, 31)), False) == "fft"
+    assert filter_image(image, get_kernel("sharpen")).shape == image.shape
 
 
 @given(
@@ -123,7 +132,7 @@ def test_separable_method_refuses_a_full_rank_kernel():
     mode=st.sampled_from(MODES),
     convolve=st.booleans(),
     rank1=st.booleans(),
-    method=st.sampled_from(["auto", "direct", "fft"]),
+    method=st.sampled_from(METHODS),
     seed=st.integers(0, 2**32 - 1),
 )
 def test_hypothesis_random_kernels_sizes_modes(h, w, kh, kw, mode, convolve, rank1, method, seed):
@@ -148,6 +157,25 @@ def test_hypothesis_uint16_box_ties_round_half_to_even(seed, size, mode):
     kernel = get_kernel("box_blur", size=size)
     want = rounded(reference(image, kernel, mode), np.uint16)
     np.testing.assert_array_equal(filter_image(image, kernel, mode), want)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("name", ["gaussian_blur", "box_blur", "unsharp_mask", "motion_blur"])
+def test_uint8_exact_on_a_larger_photo_like_image_with_every_method(name, method):
+    # uint8 is computed in float32 when cheap; outputs near an x.5 tie are redone in float64
+    image = RNG.integers(0, 256, (96, 80, 3), dtype=np.uint8)
+    kernel = get_kernel(name) if name != "box_blur" else get_kernel(name, size=4)
+    got = filter_image(image, kernel, "mirror", method=method)
+    np.testing.assert_array_equal(got, rounded(reference(image, kernel, "mirror"), np.uint8))
+
+
+def test_fft_rounds_integer_ties_exactly():
+    # 2x2 of 0.25 (full rank once one weight changes sign) puts many outputs exactly on x.5
+    image = RNG.integers(0, 256, (40, 40), dtype=np.uint8)
+    kernel = np.array([[0.25, 0.25], [0.25, -0.25]])
+    for method in ("fft", "direct", "banded"):
+        got = filter_image(image, kernel, "wrap", method=method)
+        np.testing.assert_array_equal(got, rounded(reference(image, kernel, "wrap"), np.uint8))
 
 
 def test_gray_rgb_rgba_and_alpha_untouched():

@@ -6,7 +6,7 @@ Cutting an axis into blocks of ``B`` outputs, the block views come from
 :func:`convolab.functional.sliding_windows` (window ``B + k - 1``, stride ``B``, zero-copy) and
 one batched ``np.matmul`` runs the whole pass in BLAS: ``(B + k - 1) / k`` times the multiply-adds
 of a direct loop, at matrix-product speed, with no im2col copy. The windows along the *other*
-axis are whole rows (or columns), so each product is a plain strided BLAS call.
+axis are whole columns (or rows), so every product is a plain strided BLAS call.
 """
 
 from __future__ import annotations
@@ -27,43 +27,42 @@ def banded(weights: np.ndarray, block: int) -> np.ndarray:
     return band
 
 
-def correlate_axis(x: np.ndarray, weights: np.ndarray, out: np.ndarray, axis: int) -> None:
-    """``out[..., i, :] = sum_j w[j] x[..., i + j, :]`` along ``axis`` (-2 or -1), valid part.
+def column_pass(x: np.ndarray, weights: np.ndarray, out: np.ndarray) -> None:
+    """``out[c, i, :] = sum_j w[j] x[c, i + j, :]``: ``(C, Hp, W)`` -> ``(C, Hp - k + 1, W)``.
 
-    ``x`` is ``(C, Hp, Wp)``; ``out`` has ``len(weights) - 1`` fewer cells along ``axis``.
+    Row blocks of ``out`` are consecutive rows, so BLAS writes them in place.
     """
-    n_out = out.shape[axis]
+    k, n_out = weights.shape[0], out.shape[-2]
     block = min(BLOCK, n_out)
     full = n_out // block * block
-    _blocks(x, weights, out, axis, block, full)
+    width = x.shape[-1]
+    windows = sliding_windows(x[None, :, : full + k - 1], (block + k - 1, width), (block, 1))
+    targets = sliding_windows(out[None, :, :full], (block, width), (block, 1), writeable=True)
+    np.matmul(banded(weights, block), windows[0, :, :, 0], out=targets[0, :, :, 0])  # (C,nb,B,W)
     if full < n_out:  # the last, shorter block
-        tail = (
-            (Ellipsis, slice(full, None), slice(None))
-            if axis == -2
-            else (Ellipsis, slice(full, None))
-        )
-        _blocks(x[tail], weights, out[tail], axis, n_out - full, n_out - full)
+        np.matmul(banded(weights, n_out - full), x[:, full:], out=out[:, full:])
 
 
-def _blocks(
-    x: np.ndarray, weights: np.ndarray, out: np.ndarray, axis: int, block: int, n_out: int
-) -> None:
-    """The first ``n_out`` (a multiple of ``block``) outputs of the pass, one matmul."""
-    k = weights.shape[0]
-    band = banded(weights.astype(x.dtype, copy=False), block)  # (B, B + k - 1)
-    other = x.shape[-1] if axis == -2 else x.shape[-2]
-    if axis == -2:
-        span, step = (block + k - 1, other), (block, 1)
-    else:
-        span, step = (other, block + k - 1), (1, block)
-    length = n_out + k - 1
-    src = x[..., :length, :] if axis == -2 else x[..., :length]
-    dst = out[..., :n_out, :] if axis == -2 else out[..., :n_out]
-    windows = sliding_windows(src[None], span, step)[0]  # (C, nb, 1, L, W) or (C, 1, nb, H, L)
-    targets = sliding_windows(
-        dst[None], (block, other) if axis == -2 else (other, block), step, writeable=True
-    )[0]  # (C, nb, 1, B, W) or (C, 1, nb, H, B)
-    if axis == -2:
-        np.matmul(band, windows[:, :, 0], out=targets[:, :, 0])  # (C, nb, B, W)
-    else:
-        np.matmul(windows[:, 0], band.T, out=targets[:, 0])  # (C, nb, H, B)
+def row_pass(terms: list[tuple[np.ndarray, np.ndarray]], out: np.ndarray) -> None:
+    """``out[c, y, x] = sum_(x_t, w_t) sum_j w_t[j] x_t[c, y, x + j]`` over ``terms``.
+
+    Each ``x_t`` is ``(C, H, W + k_t - 1)``. Products land in a contiguous ``(C, nb, H, B)``
+    buffer (BLAS is 4-6x slower writing into a strided view, measured) where the terms are
+    summed; one strided copy then puts the blocks side by side in ``out``.
+    """
+    c, h, n_out = out.shape
+    block = min(BLOCK, n_out)
+    full = n_out // block * block
+    blocks = tail = None
+    for x, weights in terms:
+        k = weights.shape[0]
+        windows = sliding_windows(x[None, :, :, : full + k - 1], (h, block + k - 1), (1, block))
+        part = np.matmul(windows[0, :, 0], banded(weights, block).T.copy())  # (C, nb, H, B)
+        blocks = part if blocks is None else np.add(blocks, part, out=blocks)
+        if full < n_out:
+            rest = np.matmul(x[:, :, full:], banded(weights, n_out - full).T)  # (C, H, r)
+            tail = rest if tail is None else np.add(tail, rest, out=tail)
+    side_by_side = out[:, :, :full].reshape(c, h, full // block, block)  # view of out
+    side_by_side[...] = blocks.transpose(0, 2, 1, 3)  # (C, H, nb, B)
+    if tail is not None:
+        out[:, :, full:] = tail

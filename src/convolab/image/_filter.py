@@ -22,7 +22,14 @@ import numpy as np
 from convolab._args import as_choice, invalid, wrong_type
 from convolab.image._boundary import MODES, pad_image
 from convolab.image._kernels import build_kernels
-from convolab.image._methods import METHODS, choose_method, correlate_planes, separable_factors
+from convolab.image._methods import (
+    METHODS,
+    choose_method,
+    correlate_planes,
+    method_counts,
+    separable_factors,
+)
+from convolab.image._ties import TIE_BUDGET, fft_error_terms, tie_tolerance
 
 _INTEGER = {np.dtype(np.uint8): 255, np.dtype(np.uint16): 65535}
 _FLOATS = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
@@ -53,8 +60,10 @@ def filter_image(
         The value outside the image for ``mode='constant'``, in the image's units.
     convolve : bool
         True for true convolution (kernel flipped), False for correlation (see module notes).
-    method : {'auto', 'separable', 'direct', 'fft'}
-        ``'auto'`` picks the cheapest; 'separable' needs a rank-1 kernel.
+    method : {'auto', 'direct', 'banded', 'fft'}
+        'direct': one multiply-add pass per tap; 'banded': blocks of outputs as matrix
+        products; 'fft': spectra. Rank-1 kernels run as two 1-D passes in 'direct' and
+        'banded'. ``'auto'`` picks the cheapest by counting (see ``convolab.image._methods``).
 
     Returns
     -------
@@ -71,8 +80,13 @@ def filter_image(
            [0., 1., 0.]])
     """
     image = check_image(image)
-    response = correlate_image(image, kernel, mode, cval, convolve=convolve, method=method)
-    return to_image_dtype(response, image)
+    result = np.empty_like(image)
+    color = result[..., :-1] if _has_alpha(image) else result
+    sink = _sink(color, image.dtype)
+    _correlate(image, kernel, mode, cval, convolve, method, sink, _INTEGER.get(image.dtype))
+    if _has_alpha(image):
+        result[..., -1] = image[..., -1]
+    return result
 
 
 def apply_kernel(
@@ -90,7 +104,7 @@ def apply_kernel(
 
 
 def correlate_image(
-    image: np.ndarray,
+    image,
     kernel,
     mode: str = "reflect",
     cval: float = 0.0,
@@ -98,7 +112,24 @@ def correlate_image(
     convolve: bool = False,
     method: str = "auto",
 ) -> np.ndarray:
-    """The float response of the colour channels, ``(H, W)`` or ``(H, W, C')``, unrounded."""
+    """The float response of the colour channels, ``(H, W)`` or ``(H, W, C')``, unrounded.
+
+    float64 (float32 for float32 and float16 images); arguments as :func:`filter_image`.
+    """
+    image = check_image(image)
+    color_shape = (*image.shape[:-1], image.shape[-1] - 1) if _has_alpha(image) else image.shape
+    out = np.empty(color_shape, dtype=_work_dtype(image))
+    _correlate(image, kernel, mode, cval, convolve, method, _sink(out, out.dtype))
+    return out
+
+
+def _correlate(
+    image: np.ndarray, kernel, mode, cval, convolve, method, sink, top: int | None = None
+) -> None:
+    """Check the arguments, pad, pick the method and feed ``sink`` the response.
+
+    ``top``: the integer output's maximum, when the response will be rounded to integers.
+    """
     kernel = check_kernel(kernel)
     mode = as_choice(mode, "mode", MODES)
     method = as_choice(method, "method", METHODS)
@@ -107,17 +138,41 @@ def correlate_image(
         raise wrong_type("convolve", convolve, "a bool")
     if convolve:
         kernel = kernel[::-1, ::-1]  # then correlate, anchored at the mirrored element
-    planes = _planes(image)  # (C', H, W)
-    padded = pad_image(planes, anchor_padding(kernel.shape, flipped=convolve), mode, cval)
-    factors = separable_factors(kernel) if method in ("auto", "separable") else None
-    if method == "separable" and factors is None:
-        raise invalid("method", method, "'auto', 'direct' or 'fft' for a kernel of rank > 1")
-    if method == "auto":
-        method = choose_method(kernel.shape, padded.shape[-2:], factors is not None)
-    kernel = kernel.astype(planes.dtype)
-    factors = factors and tuple(f.astype(planes.dtype) for f in factors)
-    out = correlate_planes(padded, kernel, method, factors)  # (C', H, W)
-    return out[0] if image.ndim == 2 else np.moveaxis(out, 0, -1)
+    pads = anchor_padding(kernel.shape, flipped=convolve)
+    padded_shape = tuple(n + lo + hi for n, (lo, hi) in zip(image.shape[:2], pads))
+    factors = separable_factors(kernel) if method != "fft" else None
+    counts = method_counts(kernel, padded_shape, factors is not None)
+    method = choose_method(counts) if method == "auto" else method
+    terms = fft_error_terms(padded_shape) if method == "fft" else counts[method]
+    work, tie_tol = _precision(image, terms, top, np.abs(kernel).sum())
+    planes = _planes(image, work if _cval_needs_float(image, mode, cval) else image.dtype)
+    padded = pad_image(planes, pads, mode, cval)  # (C', Hp, Wp)
+    correlate_planes(padded, kernel, method, work, sink, factors, tie_tol)
+
+
+def _precision(image: np.ndarray, count: float, top: int | None, l1: float):
+    """Working dtype and tie tolerance: float32 for uint8 when few outputs need a re-check."""
+    work = _work_dtype(image)
+    if top is None:
+        return work, None
+    tol32 = tie_tolerance(count, np.float32, top, l1)
+    if image.dtype == np.uint8 and tol32 <= TIE_BUDGET:
+        return np.dtype(np.float32), tol32
+    return work, tie_tolerance(count, work, top, l1)
+
+
+def _sink(target: np.ndarray, dtype: np.dtype):
+    """Write response stripes ``(C', S, W)`` into rows of ``target`` ``(H, W[, C'])``."""
+    top = _INTEGER.get(np.dtype(dtype))
+
+    def sink(rows: slice, response: np.ndarray) -> None:
+        if top is not None:  # round half to even, then saturate: never wrap around
+            np.rint(response, out=response)
+            np.clip(response, 0, top, out=response)
+        dst = target[rows]
+        dst[...] = response[0] if dst.ndim == 2 else np.moveaxis(response, 0, -1)
+
+    return sink
 
 
 def anchor_padding(kernel_shape: tuple[int, int], flipped: bool = False):
@@ -171,12 +226,21 @@ def _has_alpha(image: np.ndarray) -> bool:
     return image.ndim == 3 and image.shape[2] in (2, 4)
 
 
-def _planes(image: np.ndarray) -> np.ndarray:
-    """Colour channels first, in the working float dtype: ``(C', H, W)``."""
-    work = np.float32 if image.dtype in (np.float16, np.float32) else np.float64
+def _work_dtype(image: np.ndarray) -> np.dtype:
+    return np.dtype(np.float32 if image.dtype in (np.float16, np.float32) else np.float64)
+
+
+def _cval_needs_float(image: np.ndarray, mode: str, cval: float) -> bool:
+    """True when ``cval`` cannot be stored in the integer image (padding happens in it)."""
+    top = _INTEGER.get(image.dtype)
+    return mode == "constant" and top is not None and not (cval.is_integer() and 0 <= cval <= top)
+
+
+def _planes(image: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Colour channels first, a view when no conversion is needed: ``(C', H, W)``."""
     color = image[..., :-1] if _has_alpha(image) else image
     moved = color[None] if color.ndim == 2 else np.moveaxis(color, -1, 0)  # (C', H, W)
-    return np.ascontiguousarray(moved, dtype=work)
+    return moved.astype(dtype, copy=False)
 
 
 def to_image_dtype(response: np.ndarray, image: np.ndarray) -> np.ndarray:

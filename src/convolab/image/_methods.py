@@ -1,32 +1,38 @@
 """The three ways to correlate padded planes with one 2-D kernel, and the choice between them.
 
-=========== ======================================= ====================================
-method      computes                                multiply-adds per output pixel
-=========== ======================================= ====================================
-separable   rank-1 ``K = u v^T``: a pass down the   ``(B + kh - 1) + (B + kw - 1)``
-            columns with ``u``, one along the rows
-            with ``v``
-direct      ``sum_i`` (row pass of row ``i`` of K   ``kh (B + kw - 1)``
-            over the rows shifted by ``i``)
-fft         ``irfft2(rfft2(P) * rfft2(flip(K)))``   ``~ c log2(Hf Wf)``, any kernel size
-=========== ======================================= ====================================
+======= =============================================== ====================================
+method  computes                                        work per output pixel (count)
+======= =============================================== ====================================
+direct  one multiply-add pass per tap (BLAS ``axpy``    taps: ``kh * kw`` non-zero entries,
+        over the flattened plane, :mod:`._shifted`)     ``kh + kw`` when separable
+banded  blocks of ``B`` outputs as products with a      ``kh (B + kw - 1)``, or
+        banded matrix (BLAS ``gemm``, :mod:`._banded`)  ``(B + kh - 1) + (B + kw - 1)``
+fft     ``irfft2(rfft2(P) * rfft2(flip(K)))``           ``Hf Wf / (H W) * log2(Hf Wf)``
+======= =============================================== ====================================
 
-``B`` is the block of :mod:`._banded` (each pass is a matrix product). ``'auto'`` takes the
-cheapest by these counts, with FFT work weighted by :data:`FFT_WEIGHT` (measured: one FFT
-``log2`` unit costs about as much as 6 banded multiply-adds, NumPy + OpenBLAS, 2 cores).
+Rank-1 kernels ``K = u v^T`` (box, Gaussian, Sobel...) run as a pass down the columns with
+``u`` then one along the rows with ``v``, in 'direct' and 'banded' alike. ``'auto'`` takes the
+method with the smallest ``count * COST[method]``. Planes are cut into row stripes, one per
+CPU (:mod:`._parallel`); FFT runs whole, on as many FFT workers.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import scipy.fft
 
-from convolab.image._banded import BLOCK, correlate_axis
+from convolab.image._banded import BLOCK, column_pass, row_pass
+from convolab.image._parallel import cpu_threads, run_stripes, stripes_of
+from convolab.image._shifted import shifted_planes
+from convolab.image._ties import fix_ties
 
-METHODS = ("auto", "separable", "direct", "fft")
-FFT_WEIGHT = 6.0
+METHODS = ("auto", "direct", "banded", "fft")
+# Time per unit of the module table's counts, relative to one direct tap; best-of-runs timings
+# on 1024x1024 float32 (one tap: ~0.1 ms, one banded unit ~0.025 ms, one FFT unit ~0.35 ms).
+COST = {"direct": 1.0, "banded": 0.25, "fft": 3.5}
 SEPARABLE_RTOL = 1e-12  # relative error allowed when K is rebuilt from its factors
 
 
@@ -51,65 +57,93 @@ def separable_factors(kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray] | Non
     return u, v
 
 
-def choose_method(
-    kernel_shape: tuple[int, int], padded_shape: tuple[int, int], separable: bool
-) -> str:
-    """The cheapest method by the counts in the module table."""
-    kh, kw = kernel_shape
+def method_counts(
+    kernel: np.ndarray, padded_shape: tuple[int, int], separable: bool
+) -> dict[str, float]:
+    """Work per output pixel of each method, the counts of the module table."""
+    kh, kw = kernel.shape
     h, w = padded_shape[0] - kh + 1, padded_shape[1] - kw + 1
     rows, cols = min(BLOCK, h), min(BLOCK, w)  # the blocks _banded uses
-    cost = {"direct": kh * (cols + kw - 1)}
     if separable:
-        cost["separable"] = rows + kh - 1 + cols + kw - 1
-    fft_shape = [scipy.fft.next_fast_len(n, real=True) for n in padded_shape]
-    fft_size = math.prod(fft_shape)
-    cost["fft"] = FFT_WEIGHT * fft_size / (h * w) * math.log2(max(fft_size, 2))
-    return min(cost, key=cost.get)
+        taps, products = kh + kw, rows + kh - 1 + cols + kw - 1
+    else:
+        taps, products = np.count_nonzero(kernel), kh * (cols + kw - 1)
+    fft_size = math.prod(scipy.fft.next_fast_len(n, real=True) for n in padded_shape)
+    fft = fft_size / (h * w) * math.log2(max(fft_size, 2))
+    return {"direct": taps, "banded": products, "fft": fft}
+
+
+def choose_method(counts: dict[str, float]) -> str:
+    """The method with the smallest ``count * COST[method]``."""
+    return min(counts, key=lambda m: counts[m] * COST[m])
 
 
 def correlate_planes(
     padded: np.ndarray,
     kernel: np.ndarray,
     method: str,
+    work: np.dtype,
+    sink: Callable[[slice, np.ndarray], None],
     factors: tuple[np.ndarray, np.ndarray] | None = None,
-) -> np.ndarray:
-    """Valid correlation of ``padded`` ``(C, Hp, Wp)`` with ``kernel``: ``(C, H, W)``."""
+    tie_tol: float | None = None,
+) -> None:
+    """Valid correlation of ``padded`` ``(C, Hp, Wp)`` (any real dtype) with ``kernel``.
+
+    The ``(C, H, W)`` response is computed in ``work`` (float32 or float64) and handed to
+    ``sink(rows, response[:, rows])`` stripe by stripe, one stripe per thread
+    (:mod:`._parallel`); FFT hands over the whole image at once. With ``tie_tol``, outputs
+    that close to an ``x.5`` tie are recomputed exactly and rounded (:mod:`._ties`).
+    """
     kh, kw = kernel.shape
     c, hp, wp = padded.shape
-    out = np.empty((c, hp - kh + 1, wp - kw + 1), dtype=padded.dtype)  # (C, H, W)
+    h = hp - kh + 1
+    exact = kernel
+    kernel = kernel.astype(work)
     if method == "fft":
-        return _fft(padded, kernel, out)
-    if method == "separable":
-        u, v = factors
-        rows = np.empty((c, hp - kh + 1, wp), dtype=padded.dtype)  # (C, H, Wp)
-        correlate_axis(padded, u, rows, axis=-2)
-        correlate_axis(rows, v, out, axis=-1)
-        return out
-    return _direct(padded, kernel, out)
+        response = _fft(np.asarray(padded, dtype=work), kernel)
+        if tie_tol is not None:
+            fix_ties(response, padded, 0, exact, tie_tol)
+        sink(slice(0, h), response)
+        return
+    factors = factors and tuple(f.astype(work) for f in factors)
+
+    def stripe(rows: slice) -> None:
+        src = np.asarray(padded[:, rows.start : rows.stop + kh - 1], dtype=work)  # (C, S+kh-1, Wp)
+        out = np.empty((c, src.shape[1] - kh + 1, wp - kw + 1), dtype=work)  # (C, S, W)
+        if method == "direct":
+            shifted_planes(src, kernel, factors, out)
+        elif factors is not None:
+            tmp = np.empty((c, out.shape[1], wp), dtype=work)  # (C, S, Wp)
+            column_pass(src, factors[0], tmp)
+            row_pass([(tmp, factors[1])], out)
+        else:
+            _banded_2d(src, kernel, out)
+        if tie_tol is not None:
+            fix_ties(out, padded, rows.start, exact, tie_tol)
+        sink(rows, out)
+
+    run_stripes(stripe, stripes_of(h, cpu_threads(), BLOCK))
 
 
-def _direct(padded: np.ndarray, kernel: np.ndarray, out: np.ndarray) -> np.ndarray:
+def _banded_2d(padded: np.ndarray, kernel: np.ndarray, out: np.ndarray) -> np.ndarray:
     """``out = sum_i rowpass(padded[:, i:i + H], kernel[i])``, skipping zero rows."""
     h = out.shape[-2]
-    rows = [i for i in range(kernel.shape[0]) if np.any(kernel[i])]
-    if not rows:
+    terms = [(padded[:, i : i + h], kernel[i]) for i in range(kernel.shape[0]) if np.any(kernel[i])]
+    if terms:
+        row_pass(terms, out)
+    else:
         out.fill(0)
-        return out
-    correlate_axis(padded[:, rows[0] : rows[0] + h], kernel[rows[0]], out, axis=-1)
-    term = np.empty_like(out)
-    for i in rows[1:]:
-        correlate_axis(padded[:, i : i + h], kernel[i], term, axis=-1)
-        out += term
     return out
 
 
-def _fft(padded: np.ndarray, kernel: np.ndarray, out: np.ndarray) -> np.ndarray:
+def _fft(padded: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """Correlation as a product of spectra; circular size ``>= Hp`` keeps the valid part exact."""
     kh, kw = kernel.shape
-    shape = [scipy.fft.next_fast_len(n, real=True) for n in padded.shape[-2:]]
-    spectrum = scipy.fft.rfft2(padded, shape, workers=-1)  # (C, Hf, Wf // 2 + 1)
-    flipped = kernel[::-1, ::-1].astype(padded.dtype)  # convolving with it correlates with K
-    spectrum *= scipy.fft.rfft2(flipped, shape, workers=-1)
-    full = scipy.fft.irfft2(spectrum, shape, workers=-1)  # (C, Hf, Wf)
-    out[...] = full[:, kh - 1 : kh - 1 + out.shape[-2], kw - 1 : kw - 1 + out.shape[-1]]
-    return out
+    _, hp, wp = padded.shape
+    shape = [scipy.fft.next_fast_len(n, real=True) for n in (hp, wp)]
+    threads = cpu_threads()
+    spectrum = scipy.fft.rfft2(padded, shape, workers=threads)  # (C, Hf, Wf // 2 + 1)
+    flipped = kernel[::-1, ::-1]  # convolving with it correlates with K
+    spectrum *= scipy.fft.rfft2(flipped, shape, workers=threads)
+    full = scipy.fft.irfft2(spectrum, shape, workers=threads)  # (C, Hf, Wf)
+    return full[:, kh - 1 : hp, kw - 1 : wp]  # (C, H, W)

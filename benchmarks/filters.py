@@ -1,0 +1,134 @@
+"""convolab.image.filter_image vs cv2.filter2D vs scipy.ndimage.correlate, side by side.
+
+Images: 1024x1024 grayscale float32 and 1024x1024 RGB uint8 (random values; speed does not
+depend on them). Kernels of size 3, 5, 9, 15, 31, 63: a Gaussian and a box (separable, though
+filter2D and scipy.ndimage.correlate are not told so) and a random non-separable one. Border
+'reflect' (cv2.BORDER_REFLECT). Every library gets 2 threads (2 CPUs pinned when the machine
+has more). Medians of repeated runs; scipy at large sizes is slow, so it is repeated fewer
+times (at least once).
+
+Targets (issue 5): faster than scipy.ndimage at every size; within 2x of OpenCV for sizes
+>= 15; separable kernels within 3x of OpenCV at every size.
+
+Run: ``.venv/bin/python benchmarks/filters.py [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+THREADS = 2
+SIZES = (3, 5, 9, 15, 31, 63)
+
+
+def _pin_threads() -> None:
+    """Two CPUs and two threads for every library, set before they start their pools."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) > THREADS:
+        os.sched_setaffinity(0, cpus[:THREADS])
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(THREADS)
+
+
+def _median_ms(fn, budget_s: float, max_reps: int) -> float:
+    fn()  # warm-up (plans, caches)
+    times = []
+    start = time.perf_counter()
+    while len(times) < max_reps and (not times or time.perf_counter() - start < budget_s):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return 1e3 * statistics.median(times)
+
+
+def _kernels(size: int, rng):
+    from convolab.image import get_kernel
+
+    return {
+        "gaussian": get_kernel("gaussian_blur", size=size, sigma=size / 6),
+        "box": get_kernel("box_blur", size=size),
+        "random": rng.standard_normal((size, size)) / size,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="sizes 3, 15, 63; fewer repeats")
+    args = parser.parse_args()
+    _pin_threads()
+    import cv2
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    cv2.setNumThreads(THREADS)
+    threadpool_limits(THREADS)
+    sizes = (3, 15, 63) if args.quick else SIZES
+    budget, reps = (0.3, 5) if args.quick else (1.0, 9)
+    rng = np.random.default_rng(0)
+    images = {
+        "gray f32": rng.random((1024, 1024), dtype=np.float32),
+        "RGB u8": rng.integers(0, 256, (1024, 1024, 3), dtype=np.uint8),
+    }
+    print(
+        f"threads: {THREADS} (cv2, OpenBLAS, FFT on {len(os.sched_getaffinity(0))} CPUs); "
+        f"times in ms, medians; ratio = other / convolab (> 1: convolab faster)"
+    )
+    header = (
+        f"{'image':9s} {'kernel':9s} {'k':>3s} {'convolab':>9s} {'cv2':>8s} "
+        f"{'scipy':>9s} {'cv2/us':>7s} {'scipy/us':>8s}  targets"
+    )
+    print(header)
+    print("-" * len(header))
+    verdicts = []
+    for image_name, image in images.items():
+        for size in sizes:
+            for kernel_name, kernel in _kernels(size, rng).items():
+                ours, cv, sp = _time_three(image, kernel, budget, reps)
+                checks = _targets(kernel_name, size, ours, cv, sp)
+                verdicts += checks
+                marks = " ".join(f"{name}:{'ok' if ok else 'MISS'}" for name, ok in checks)
+                print(
+                    f"{image_name:9s} {kernel_name:9s} {size:3d} {ours:9.2f} {cv:8.2f} "
+                    f"{sp:9.1f} {cv / ours:7.2f} {sp / ours:8.1f}  {marks}",
+                    flush=True,
+                )
+    held = sum(ok for _, ok in verdicts)
+    print(f"\ntargets held: {held}/{len(verdicts)}")
+    for target in ("scipy", "cv2<=2x@k>=15", "separable<=3x"):
+        missed = [ok for name, ok in verdicts if name == target]
+        print(f"  {target:15s} {sum(missed)}/{len(missed)}")
+
+
+def _time_three(image, kernel, budget: float, reps: int) -> tuple[float, float, float]:
+    """Median ms of convolab, cv2.filter2D and scipy.ndimage.correlate on one case."""
+    import cv2
+    import numpy as np
+    import scipy.ndimage as ndi
+
+    from convolab.image import filter_image
+
+    k32 = kernel.astype(np.float32)
+    scipy_kernel = kernel if image.ndim == 2 else kernel[:, :, None]  # same kernel per channel
+    ours = _median_ms(lambda: filter_image(image, kernel), budget, reps)
+    cv = _median_ms(
+        lambda: cv2.filter2D(image, -1, k32, borderType=cv2.BORDER_REFLECT), budget, reps
+    )
+    sp = _median_ms(lambda: ndi.correlate(image, scipy_kernel, mode="reflect"), budget, reps)
+    return ours, cv, sp
+
+
+def _targets(kernel_name: str, size: int, ours: float, cv: float, sp: float):
+    """(target, held) pairs that apply to this row."""
+    checks = [("scipy", ours < sp)]
+    if size >= 15:
+        checks.append(("cv2<=2x@k>=15", ours <= 2 * cv))
+    if kernel_name in ("gaussian", "box"):
+        checks.append(("separable<=3x", ours <= 3 * cv))
+    return checks
+
+
+if __name__ == "__main__":
+    main()
