@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 from convolab import signal
 from convolab.signal import continuous_convolve, convolution
 
+# quad must never warn on our functions: a warning means a badly split integral
+pytestmark = pytest.mark.filterwarnings("error::scipy.integrate.IntegrationWarning")
 RTOL = 1e-6  # the acceptance tolerance of issue 4, on default settings
 
 
@@ -180,3 +183,13 @@ def test_convolution_function_support_and_breakpoints():
     assert fg.name == "box*exponential"
     assert float(fg(0.0)) == pytest.approx(float(_exp_box(0.0)), rel=RTOL)
     assert float(fg(41.0)) == 0.0
+
+
+def test_rounding_near_a_breakpoint_does_not_split_a_sliver():
+    """t = 2 - 1 ulp puts t - 1 one ulp from sawtooth's jump at 1: no 1e-16-wide piece."""
+    t = np.nextafter(2.0, 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value, _ = continuous_convolve(signal.sawtooth(), signal.ramp(), t)
+    # integral over [1, 2] of (tau - 1) * (2 - tau) = 1/6
+    assert float(value) == pytest.approx(1 / 6, rel=1e-9)

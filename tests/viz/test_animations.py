@@ -11,6 +11,8 @@ from PIL import Image
 
 from convolab import shape, signal, viz
 
+# quad must never warn on our functions: a warning means a badly split integral
+pytestmark = pytest.mark.filterwarnings("error::scipy.integrate.IntegrationWarning")
 TAP = (255, 140, 0)  # the colour of a cell under the kernel (viz._grids COLOURS["tap"])
 ISSUE = dict(input_size=(9, 14), kernel_size=(5, 5), stride=(2, 1), dilation=(1, 2))
 
@@ -207,3 +209,15 @@ def test_channels_figure(tmp_path):
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+NAMES = list(signal.LIBRARY)
+
+
+@pytest.mark.parametrize(("f", "g"), list(zip(NAMES, NAMES[1:] + NAMES[:1])))
+def test_every_library_function_animates(f, g):
+    anim = viz.animate_signal(f, g, frames=3)
+    t = np.array([m.t for m in anim.metadata])
+    exact, _ = signal.continuous_convolve(signal.get_function(f), signal.get_function(g), t)
+    np.testing.assert_allclose([m.value for m in anim.metadata], exact, rtol=1e-12)
+    assert len(anim.frames) == 3

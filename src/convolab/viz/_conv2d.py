@@ -21,6 +21,7 @@ from convolab.viz._steps import PADDING, check_grid, conv_steps, transpose_steps
 FPS = 3  # one output cell every third of a second
 GAP = 2.5  # columns of empty space between two grids
 MIN_WIDTH = 9.4  # inches: room for the title and the one-row legend
+LABEL_INCHES = 0.25  # height of a grid's label (11 pt) and the gap above it
 
 
 def _operands(size, kernel, seed: int):
@@ -36,7 +37,8 @@ def _figure(grids: list[tuple[int, int]], title: str):
     columns = sum(c for _, c in grids) + GAP * (len(grids) - 1)
     rows = max(r for r, _ in grids)
     cell = cell_size(columns, rows)
-    x_span, y_span = columns + 0.6, rows + 1.6  # data units: grids, their labels, a margin
+    head = 0.5 + LABEL_INCHES / cell  # cells above the grids: their labels and a margin
+    x_span, y_span = columns + 0.6, rows + head + 0.3  # data units
     top, bottom, side = 1.15, 0.5, 0.3  # inches: two-line title and step line; legend
     width = max(x_span * cell + 2 * side, MIN_WIDTH)
     side = (width - x_span * cell) / 2
@@ -45,7 +47,7 @@ def _figure(grids: list[tuple[int, int]], title: str):
     ax = fig.add_axes(
         (side / width, bottom / height, x_span * cell / width, y_span * cell / height)
     )
-    ax.set(xlim=(-0.3, columns + 0.3), ylim=(rows + 0.3, -1.3), aspect="equal")
+    ax.set(xlim=(-0.3, columns + 0.3), ylim=(rows + 0.3, -head), aspect="equal")
     ax.axis("off")
     fig.suptitle(title, fontsize=11, y=1 - 0.06 / height, va="top", linespacing=1.5)
     return fig, ax, cell * 72 * 0.36  # fontsize of the numbers in the cells, in points
