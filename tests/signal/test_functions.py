@@ -92,6 +92,16 @@ def test_unknown_name_lists_known_and_close_matches():
             TypeError,
             r"f must be a convolab.signal.Function",
         ),
+        (
+            lambda: signal.continuous_convolve(signal.box(), signal.box(), [0, np.nan]),
+            ValueError,
+            r"t must be a number or an array of finite numbers",
+        ),
+        (
+            lambda: signal.continuous_convolve(signal.box(), signal.box(), "x"),
+            TypeError,
+            r"t must be a number or an array of finite numbers, got 'x' of type str",
+        ),
     ],
 )
 def test_bad_input(call, error, match):

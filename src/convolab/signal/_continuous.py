@@ -15,7 +15,7 @@ import itertools
 import numpy as np
 from scipy import integrate
 
-from convolab._args import wrong_type
+from convolab._args import invalid, wrong_type
 from convolab.signal._functions import Function
 
 EPSABS = 1e-12  # absolute tolerance per piece (values of interest are >= 1e-6)
@@ -93,7 +93,12 @@ def continuous_convolve(f, g, t, *, epsabs=EPSABS, epsrel=EPSREL, limit=LIMIT):
     [1.0, 0.5, 0.0]
     """
     f, g = _check(f, "f"), _check(g, "g")
-    points = np.asarray(t, dtype=float)
+    try:
+        points = np.asarray(t, dtype=float)
+    except (TypeError, ValueError):
+        raise wrong_type("t", t, "a number or an array of finite numbers") from None
+    if not np.all(np.isfinite(points)):
+        raise invalid("t", t, "a number or an array of finite numbers")
     values, errors = np.zeros(points.shape), np.zeros(points.shape)
     for index, point in np.ndenumerate(points):
         values[index], errors[index] = _convolve_at(f, g, float(point), epsabs, epsrel, limit)
