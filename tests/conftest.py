@@ -8,6 +8,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # `make test` runs one worker per core: one thread each, or OpenMP's spinning threads
+    # oversubscribe the cores and slow everything down. Set before torch/NumPy load.
+    for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_var, "1")
+
 settings.register_profile(
     "convolab", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
 )
@@ -27,8 +33,13 @@ def shared_dir() -> Path:
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [  # quiet on a machine with no network: no background or update traffic
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -39,7 +50,8 @@ def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent (install Debian's chromium package)")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                    args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()

@@ -25,7 +25,7 @@ def report(tmp_path_factory) -> Path:
 
 def test_page_is_self_contained(report):
     text = report.read_text(encoding="utf-8")
-    assert "<script" not in text
+    assert "<script" not in text  # the page itself is static; the framed visualizer is not
     for url in re.findall(r'(?:src|href)="([^"#]+)"', text):
         assert not re.match(r"[a-z]+:", url), f"external reference {url}"
         assert (report.parent / url).is_file(), f"missing asset {url}"
@@ -48,6 +48,10 @@ def test_every_image_loads_without_console_errors(report, browser):
         "[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
     )
     count = page.evaluate("document.images.length")
+    for frame in page.query_selector_all("iframe"):  # full-page shots skip unseen frames
+        frame.scroll_into_view_if_needed()
+    frames = [f for f in page.frames if f != page.main_frame]
+    assert frames and all(f.query_selector("body *") for f in frames)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "demo.png"), full_page=True)
     page.close()

@@ -1,34 +1,42 @@
-"""``convolab demo``: the main job, a guided tour of what convolab computes."""
+"""``convolab demo``: the main job, the whole story of convolution as one HTML report."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "demo",
-        help="a tour of convolab, computed live",
-        description="A tour of convolab: conv arithmetic worked out.",
+        help="compute the whole convolab story and write it as one HTML report",
+        description="Compute every section of the convolab report live (animations, "
+        "algebra, the engine against PyTorch, filters, arithmetic, the CNN zoo, LeNet-5 "
+        "trained on real digits, benchmarks) and write a self-contained index.html.",
+    )
+    p.add_argument("--out", default="out/demo", help="report directory (default: out/demo)")
+    p.add_argument(
+        "--quick", action="store_true", help="fewer frames, epochs and repetitions (about a minute)"
+    )
+    p.add_argument("--open", action="store_true", help="open the report in a web browser")
+    p.add_argument(
+        "--force", action="store_true", help="write into a directory that holds other files"
     )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from convolab import shape
+    from convolab.report import build_demo
 
-    print("Convolution arithmetic (Dumoulin & Visin, arXiv:1603.07285)")
-    examples = [
-        ("AlexNet conv1", dict(size=224, kernel_size=11, stride=4, padding=2)),
-        ("VGG 3x3, padding 1", dict(size=224, kernel_size=3, stride=1, padding=1)),
-        ("ResNet stem 7x7/2", dict(size=224, kernel_size=7, stride=2, padding=3)),
-        ("dilated 3x3, d=2", dict(size=64, kernel_size=3, stride=1, padding=2, dilation=2)),
-    ]
-    for name, kw in examples:
-        print(f"  {name:20s} {shape.explain(**kw)[0]}")
-    print("TensorFlow 'SAME' padding (before, after):")
-    for w, k, s in [(224, 7, 2), (225, 7, 2), (32, 4, 1), (100, 4, 1)]:
-        print(f"  W={w:3d} k={k} s={s}: {shape.same_padding(w, k, s)}")
-    alexnet = [(11, 4, 2), (3, 2), (5, 1, 2), (3, 2), (3, 1, 1), (3, 1, 1), (3, 1, 1), (3, 2)]
-    print(f"AlexNet feature stack receptive field: {shape.receptive_field(alexnet)[-1].size} px")
+    index = build_demo(
+        args.out,
+        quick=args.quick,
+        force=args.force,
+        progress=lambda line: print(line, file=sys.stderr, flush=True),
+    )
+    print(f"report: {index.resolve()}")
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(index.resolve().as_uri())
     return 0

@@ -17,12 +17,18 @@ EXAMPLES = [  # (layer, size, kernel, stride, padding, dilation)
 ]
 
 
+SAME_CASES = ((3, 1), (4, 1), (7, 2), (3, 2), (4, 2))  # (kernel, stride) columns
+
+
 def _same_rows() -> list[tuple]:
+    """One row per input size: '(before, after) -> output' for each kernel and stride."""
     rows = []
-    for w in (224, 225, 32, 100):
-        for k, s in ((3, 1), (4, 1), (7, 2), (3, 2)):
-            out = shape.conv_output_size(w, k, s, "same")
-            rows.append((w, k, s, str(shape.same_padding(w, k, s)), out))
+    for w in (224, 225, 32, 100, 7):
+        cells = [
+            f"{shape.same_padding(w, k, s)} → {shape.conv_output_size(w, k, s, 'same')}"
+            for k, s in SAME_CASES
+        ]
+        rows.append((w, *cells))
     return rows
 
 
@@ -60,10 +66,10 @@ def arithmetic_section(ctx: DemoContext) -> str:
         + table(["layer", "W", "k", "s", "padding", "d", "worked out"], rows)
         + paragraph(
             "TensorFlow's <code>'SAME'</code> keeps <code>ceil(W / s)</code> outputs and puts "
-            "the odd padding cell after: the pairs below are what "
-            "<code>convolab.shape.same_padding</code> returns."
+            "the odd padding cell after. Each cell below is "
+            "<code>convolab.shape.same_padding</code>'s (before, after) pair → the output size."
         )
-        + table(["W", "k", "s", "(before, after)", "output"], _same_rows())
+        + table(["W", *(f"k={k}, s={s}" for k, s in SAME_CASES)], _same_rows())
         + paragraph(
             f"PyTorch's <code>padding='same'</code> refuses strides and pads even kernels "
             f"symmetrically; <code>convolab.nn.Conv2dSame</code> is TensorFlow-exact for any "

@@ -48,6 +48,22 @@ def engine_vs_torch(rng: np.random.Generator) -> list[tuple]:
     return rows
 
 
+def _visualizer(ctx: DemoContext) -> str:
+    """The interactive visualizer, written beside the report and framed into it."""
+    from convolab.visualize import page_html
+
+    path, url = ctx.asset("visualizer.html")
+    path.write_text(page_html(), encoding="utf-8")
+    return (
+        paragraph(
+            "Try it yourself: every setting of a convolution layer, with the cells each "
+            f'output reads (also <a href="{url}">on a page of its own</a>, and '
+            "<code>convolab visualize</code>)."
+        )
+        + f'<iframe class="visualizer" src="{url}" title="convolution visualizer"></iframe>\n'
+    )
+
+
 def computation_section(ctx: DemoContext) -> str:
     from convolab import viz
 
@@ -76,4 +92,5 @@ def computation_section(ctx: DemoContext) -> str:
             "relative to the largest value):"
         )
         + table(["dtype", "result", "shape", "max relative error"], engine_vs_torch(ctx.rng))
+        + _visualizer(ctx)
     )

@@ -34,8 +34,9 @@ SECTIONS = (
 
 INTRO = (
     "<p>Convolution from its definition to trained networks, every number and picture on "
-    "this page computed by <code>convolab</code> while it was made. "
-    "<span class='formula' style='display:block'>(f ∗ g)(t) = ∫ f(τ) g(t − τ) dτ</span></p>"
+    "this page computed by <code>convolab</code> while it was made: the integral and its "
+    "animations, the NumPy engine against PyTorch, filters on a real photograph, the shape "
+    "arithmetic, the classic CNNs, and a LeNet-5 trained on real digits.</p>"
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from convolab.report._context import DemoContext
 from convolab.report._page import esc, figure, paragraph, table
 
-KERNELS = ("blur", "sharpen", "edges", "emboss", "laplacian", "motion_blur")
+KERNELS = ("blur", "sharpen", "edges", "emboss", "laplacian", "sobel_x", "motion_blur")
 
 
 def images_section(ctx: DemoContext) -> str:
@@ -16,7 +16,7 @@ def images_section(ctx: DemoContext) -> str:
     photo = image.sample_image("astronaut")  # (512, 512, 3) uint8
     tiles = [("original", photo)]
     tiles += [(name, image.display_kernel(photo, name)) for name in KERNELS]
-    grid = image.compare_grid(tiles, columns=4 if len(tiles) > 6 else 3)
+    grid = image.compare_grid(tiles, columns=4)
     path, url = ctx.asset("filters.png")
     Image.fromarray(grid).save(path, optimize=True)
     rows = []
@@ -44,5 +44,5 @@ def images_section(ctx: DemoContext) -> str:
             alt="filter comparison grid",
             width=1000,
         )
-        + table(["kernel", "matrix (rows)", "what it does"], rows)
+        + table(["kernel", "what it is"], rows)
     )

@@ -8,6 +8,7 @@ from anywhere else.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -33,10 +34,20 @@ def paragraph(text: str) -> str:
     return f"<p>{text}</p>\n"
 
 
+_NUMBER = re.compile(r"[-+]?[\d,.]+(e[-+]?\d+)?( ?[KMG%])?")
+
+
+def _cell(value: object) -> str:
+    """A table cell; numbers get the class that right-aligns them."""
+    text = str(value)
+    kind = ' class="n"' if _NUMBER.fullmatch(text) else ""
+    return f"<td{kind}>{esc(text)}</td>"
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], caption: str = "") -> str:
-    """An HTML table; numeric cells are right-aligned by the stylesheet."""
+    """An HTML table; numeric cells are right-aligned."""
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>\n" for row in rows)
+    body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>\n" for row in rows)
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (
         f'<table class="data">{cap}<thead><tr>{head}</tr></thead><tbody>\n{body}</tbody></table>\n'

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from convolab.report._context import DemoContext
-from convolab.report._page import figure, paragraph, row, table
+from convolab.report._page import figure, paragraph, row
 
 
 def _inspect(ctx: DemoContext, result) -> list[str]:
@@ -27,52 +27,42 @@ def training_section(ctx: DemoContext) -> str:
 
     run = ctx.assets / "lenet5"
     result = fit(TrainConfig(model="lenet5", data="digits", out=str(run), force=True))
-    last = result.history[-1]
-    urls = _inspect(ctx, result)
-    features = [
-        figure(
-            u,
-            "Feature maps of " + u.split("features_", 1)[1].removesuffix(".png").replace("_", "."),
-            alt="feature maps",
-        )
-        for u in urls
-        if "/features_" in u
-    ]
-    epochs = len(result.history)
+    filters, digit, *maps = _inspect(ctx, result)  # inspect_model's order
     return (
         paragraph(
-            f"<code>convolab train lenet5</code> with its defaults: LeNet-5 (tanh, average "
-            f"pooling, LeCun et al. 1998) on scikit-learn's 1,797 real 8×8 digits resized to "
-            f"32×32, a stratified split, {epochs} epochs of AdamW with a one-cycle schedule "
-            f"and light augmentation, on this machine's CPU while the page was made."
+            "<code>convolab train lenet5</code> with its defaults: LeNet-5 (tanh, average "
+            "pooling, LeCun et al. 1998) on scikit-learn's 1,797 real 8×8 digits resized to "
+            f"32×32, a stratified split, {len(result.history)} epochs of AdamW with a one-cycle "
+            "schedule and light augmentation, on this machine's CPU while the page was made."
         )
         + f'<p>Test accuracy: <span class="big" id="test-accuracy">'
-        f"{100 * result.test.accuracy:.2f}%</span> on {result.test.count} held-out digits "
-        f"(the final training loss was {last['train_loss']:.3f}).</p>\n"
+        f"{100 * result.test.accuracy:.2f}%</span> on {result.test.count} held-out digits, "
+        f"test loss {result.test.loss:.4f}.</p>\n"
+        + figure(
+            "assets/lenet5/curves.png",
+            "Loss and accuracy per epoch; the dotted line is the learning rate.",
+            alt="training curves",
+            width=900,
+        )
         + row(
-            figure(
-                "assets/lenet5/curves.png", "Loss and accuracy per epoch.", alt="training curves"
-            ),
             figure(
                 "assets/lenet5/confusion.png",
                 "Confusion matrix on the test split.",
                 alt="confusion matrix",
             ),
+            figure(
+                filters, "The first layer's six 5×5 kernels, as learned.", alt="first-layer filters"
+            ),
         )
         + paragraph(
-            "What the network learned to look for: the first layer's 5×5 kernels, and "
-            "the feature maps every convolution makes of one test digit."
+            "What the network learned to look for: the feature maps each convolution "
+            "makes of one test digit (yellow = strong response)."
         )
         + row(
-            figure(urls[0], "First-layer filters.", alt="first-layer filters"),
-            figure(urls[1], "The input digit.", alt="input digit") if len(urls) > 1 else "",
-        )
-        + row(*features)
-        + table(
-            ["class", "precision", "recall"],
-            [
-                (c, f"{p:.3f}", f"{r:.3f}")
-                for c, p, r in zip(result.card.classes, result.test.precision, result.test.recall)
-            ],
+            figure(digit, "The input digit.", alt="input digit"),
+            *(
+                figure(m, f"Convolution {i} of {len(maps)}.", alt="feature maps")
+                for i, m in enumerate(maps, 1)
+            ),
         )
     )

@@ -14,12 +14,22 @@ def _count(n: int) -> str:
     return str(n)
 
 
+FAMILIES = ("lenet", "alexnet", "vgg", "resnet")  # in the order they were published
+
+
+def _zoo_order(name: str) -> tuple:
+    """LeNet, AlexNet, VGG, ResNet; by depth within a family, plain before batch-norm."""
+    family = next(i for i, f in enumerate(FAMILIES) if name.startswith(f))
+    depth = int("".join(c for c in name.split("_")[0] if c.isdigit()) or 0)
+    return family, depth, name
+
+
 def zoo_rows() -> list[tuple]:
     """One row per registered model, from ``convolab.models.summary`` on the meta device."""
     from convolab import models
 
     rows = []
-    for name in models.list_models():
+    for name in sorted(models.list_models(), key=_zoo_order):
         info = models.model_info(name)
         result = models.summary(name, depth=1)
         out = result.rows[-1].output_shape if result.rows else ()

@@ -1,0 +1,64 @@
+"""Section 8: the NumPy engine against PyTorch, timed while the report is made."""
+
+from __future__ import annotations
+
+from convolab.report._context import DemoContext
+from convolab.report._page import paragraph, table
+
+# A few layers of the full suite (benchmarks/conv_suite.py runs all fourteen)
+LAYERS = (
+    "LeNet-5 C3",
+    "AlexNet conv2",
+    "VGG-16 conv3_1",
+    "ResNet-50 1x1",
+    "ResNet-50 3x3",
+    "ResNet-50 3x3/2",
+)
+QUICK_LAYERS = ("LeNet-5 C3", "AlexNet conv5", "ResNet-50 3x3")
+
+
+def performance_section(ctx: DemoContext) -> str:
+    from convolab import bench
+
+    names = QUICK_LAYERS if ctx.quick else LAYERS
+    layers = [layer for layer in bench.SUITE if layer.name in names]
+    results = bench.run_suite(layers=layers)  # medians of 5 runs: one run is too noisy
+    rows = [
+        (
+            r.name,
+            r.method,
+            f"{1e3 * r.torch_fwd:.2f}",
+            f"{1e3 * r.ours_fwd:.2f}",
+            f"{r.ratio_fwd:.2f}",
+            f"{r.ratio_bwd:.2f}",
+            f"{r.gflops:.1f}",
+        )
+        for r in results
+    ]
+    fwd = bench.geometric_mean([r.ratio_fwd for r in results])
+    bwd = bench.geometric_mean([r.ratio_bwd for r in results])
+    return (
+        paragraph(
+            "<code>convolab.functional.conv2d</code> is NumPy from the definition "
+            "(im2col + BLAS, Winograd, FFT or a direct sum, chosen by a cost model), in bounded "
+            "memory. Here it runs against <code>torch.nn.functional.conv2d</code> on the same "
+            "float32 data, both on 2 threads, in this process, medians of five runs. "
+            "A ratio below 1 means convolab was faster."
+        )
+        + table(
+            [
+                "layer",
+                "method",
+                "torch fwd (ms)",
+                "convolab fwd (ms)",
+                "fwd ratio",
+                "bwd ratio",
+                "convolab GFLOP/s",
+            ],
+            rows,
+        )
+        + paragraph(
+            f"Geometric-mean time ratio convolab / torch: forward <b>{fwd:.2f}</b>, "
+            f"backward <b>{bwd:.2f}</b>. The full suite: <code>make bench</code>."
+        )
+    )
