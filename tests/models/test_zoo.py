@@ -29,7 +29,8 @@ PARAMS = {
     "resnet152": 60_192_808,
 }
 IMAGENET = [name for name in list_models() if hasattr(torchvision.models, name)]
-# Small inputs keep the suite fast: the smallest size each family accepts, rounded up.
+# Small inputs keep the suite fast: about the smallest size each family accepts (ResNets: 32,
+# so that train-mode batch norm in layer4 sees 2x2 maps, not a variance of two values).
 TEST_SIZE = {"alexnet": 64, "vgg": 32, "resnet": 32, "lenet": 32}
 
 
@@ -86,7 +87,7 @@ def test_forward_backward_smoke(pair):
     _smoke(ours.train(), name)
 
 
-@pytest.mark.parametrize("name", ["lenet5", "alexnet", "vgg11_bn", "resnet18", "resnet50"])
+@pytest.mark.parametrize("name", ["lenet5", "vgg11_bn", "resnet18", "resnet50"])
 def test_own_initialisation_smoke(name):
     """Our builders' own initialisation (the parity fixture uses torchvision's)."""
     torch.manual_seed(0)
@@ -100,9 +101,8 @@ def _smoke(model, name):
     out = model(x)
     assert out.shape == (2, model_info(name).num_classes)
     assert torch.isfinite(out).all()
-    out.square().sum().backward()
-    assert x.grad is not None and x.grad.abs().sum() > 0
-    model.zero_grad(set_to_none=True)
+    (grad,) = torch.autograd.grad(out.square().sum(), x)  # only the path to x is computed
+    assert torch.isfinite(grad).all() and grad.abs().sum() > 0
 
 
 @pytest.mark.parametrize("name", IMAGENET)

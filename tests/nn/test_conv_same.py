@@ -52,7 +52,7 @@ def configs(draw):
     return n, kernel, stride, dilation, size, groups, mode, bias
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(configs(), st.integers(0, 2**31 - 1))
 def test_matches_explicit_pad_and_conv(config, seed):
     n, kernel, stride, dilation, size, groups, mode, bias = config
@@ -82,7 +82,7 @@ def test_matches_explicit_pad_and_conv(config, seed):
 
 
 @pytest.mark.filterwarnings("ignore:Using padding=.same. with even kernel:UserWarning")
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(configs(), st.integers(0, 2**31 - 1))
 def test_stride_one_matches_pytorch_same(config, seed):
     n, kernel, _, dilation, size, groups, mode, bias = config
