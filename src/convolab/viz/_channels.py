@@ -49,6 +49,11 @@ class Picture:
         """The figure as an RGB PIL image."""
         return render(self.figure)
 
+    def __repr__(self) -> str:
+        width, height = self.figure.canvas.get_width_height()
+        sizes = ", ".join(f"{k}={v}" for k, v in self.info.items())
+        return f"Picture({width}x{height} px; {sizes})"
+
     def save(self, path: str | os.PathLike) -> Path:
         """Write a ``.png`` atomically; returns the path."""
         out = check_suffix(path, (".png",))
@@ -98,40 +103,42 @@ def _arrow(ax, start, end, colour: str) -> None:
     )
 
 
+def _kernel_row(ax, x: tuple[float, float], top: float, row: float, k, out, channels, i):
+    """Kernel ``i`` (a ``k x k x C`` stack, outlined in its colour) -> its feature map."""
+    (kx, ox), (kh, kw), (oh, ow) = x, k, out
+    depth = (channels - 1) * DEPTH
+    colour = _colour(channels + i)
+    ky = top + (row - 1.5 - kh - depth) / 2 + depth
+    _stack(ax, kx, ky, kh, kw, [_colour(c) for c in range(channels)])
+    outline = Rectangle(
+        (kx - 0.3, ky - depth - 0.3),
+        kw + depth + 0.6,
+        kh + depth + 0.6,
+        fill=False,
+        edgecolor=colour,
+        lw=2.4,
+    )
+    ax.add_patch(outline)
+    oy = top + (row - 1.5 - oh) / 2
+    _stack(ax, ox, oy, oh, ow, [colour])
+    _arrow(ax, (kx + kw + depth + 0.4, ky + kh / 2 - depth / 2), (ox - 0.2, oy + oh / 2), colour)
+    ax.text(ox + ow + 0.6, oy + oh / 2, f"map {i + 1}", va="center", fontsize=10, color=colour)
+
+
 def _draw(ax, size, channels: int, kernels: int, k, out) -> tuple[float, float]:
     """Input, then one row per kernel: kernel -> its feature map. Returns (width, height)."""
     (h, w), (kh, kw), (oh, ow) = size, k, out
     depth = (channels - 1) * DEPTH
     row = max(kh + depth, oh) + 1.5  # height of one kernel -> feature map row, in cells
     total = max(kernels * row - 1.5, h + depth)
-    in_colours = [_colour(c) for c in range(channels)]
-    _stack(ax, 0, (total - h) / 2 + depth, h, w, in_colours)
-    _header(ax, (w + depth) / 2, f"input\n{h} x {w} x {channels}\n({channels} channels)")
+    _stack(ax, 0, (total - h) / 2 + depth, h, w, [_colour(c) for c in range(channels)])
     gap = max(GAP, w / 2)  # the headers need room when the input is wide
     kx = w + depth + gap
-    ax.text(kx - gap / 2, total / 2, "∗", ha="center", va="center", fontsize=24)
     ox = kx + kw + depth + gap
+    ax.text(kx - gap / 2, total / 2, "∗", ha="center", va="center", fontsize=24)
     for i in range(kernels):
-        top = i * row
-        colour = _colour(channels + i)
-        ky = top + (row - 1.5 - kh - depth) / 2 + depth
-        _stack(ax, kx, ky, kh, kw, in_colours)
-        ax.add_patch(
-            Rectangle(
-                (kx - 0.3, ky - depth - 0.3),
-                kw + depth + 0.6,
-                kh + depth + 0.6,
-                fill=False,
-                edgecolor=colour,
-                lw=2.4,
-            )
-        )
-        oy = top + (row - 1.5 - oh) / 2
-        _stack(ax, ox, oy, oh, ow, [colour])
-        _arrow(
-            ax, (kx + kw + depth + 0.4, ky + kh / 2 - depth / 2), (ox - 0.2, oy + oh / 2), colour
-        )
-        ax.text(ox + ow + 0.6, oy + oh / 2, f"map {i + 1}", va="center", fontsize=10, color=colour)
+        _kernel_row(ax, (kx, ox), i * row, row, k, out, channels, i)
+    _header(ax, (w + depth) / 2, f"input\n{h} x {w} x {channels}\n({channels} channels)")
     _header(
         ax,
         kx + (kw + depth) / 2,
@@ -139,6 +146,16 @@ def _draw(ax, size, channels: int, kernels: int, k, out) -> tuple[float, float]:
     )
     _header(ax, ox + ow / 2 + 1, f"output\n{oh} x {ow} x {kernels}\n({kernels} feature maps)")
     return ox + ow + 3.5, total
+
+
+def _fit(fig: Figure, ax, width: float, height: float) -> None:
+    """Size the figure to the drawing (``width x height`` cells plus headers) and the title."""
+    ax.set(xlim=(-1, width), ylim=(height + 0.8, -5.2), aspect="equal")
+    ax.axis("off")
+    cell = min(10.5 / (width + 1), 7.5 / (height + 5))  # inches per cell
+    fig.set_size_inches(max((width + 1) * cell + 0.5, MIN_WIDTH), (height + 5) * cell + 1.1)
+    fw, fh = fig.get_figwidth(), fig.get_figheight()
+    ax.set_position((0.25 / fw, 0.1 / fh, 1 - 0.5 / fw, 1 - 1.1 / fh))
 
 
 def channels_figure(
@@ -181,25 +198,12 @@ def channels_figure(
     out = shape.conv_output_size(size, kernel, stride, padding, dilation)
     lines = shape.explain(size, kernel, stride, padding, dilation)
     fig = new_figure(11, 5.6, dpi=100)
-    ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
-    width, height = _draw(ax, size, channels, kernels, kernel, out)
-    ax.set(xlim=(-1, width), ylim=(height + 0.8, -5.2), aspect="equal")
-    ax.axis("off")
-    cell = min(10.5 / (width + 1), 7.5 / (height + 5))
-    fig.set_size_inches(max((width + 1) * cell + 0.5, MIN_WIDTH), (height + 5) * cell + 1.1)
-    ax.set_position(
-        (
-            0.25 / fig.get_figwidth(),
-            0.1 / fig.get_figheight(),
-            1 - 0.5 / fig.get_figwidth(),
-            1 - 1.1 / fig.get_figheight(),
-        )
-    )
+    ax = fig.add_axes((0, 0, 1, 1))
+    _fit(fig, ax, *_draw(ax, size, channels, kernels, kernel, out))
     fig.suptitle(
         f"Conv2d({channels}, {kernels}, kernel_size={kernel}, stride={stride}, "
         f"padding={padding!r}): the number of output channels is the number of "
-        f"kernels ({kernels})\n"
-        f"rows: {lines[0]}     cols: {lines[1]}",
+        f"kernels ({kernels})\nrows: {lines[0]}     cols: {lines[1]}",
         fontsize=12,
         linespacing=1.6,
         y=1 - 0.08 / fig.get_figheight(),

@@ -8,9 +8,12 @@ formula in the title from :mod:`convolab.shape`.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 
 from convolab import functional, shape
 from convolab._args import as_int, as_tuple
@@ -22,6 +25,20 @@ FPS = 3  # one output cell every third of a second
 GAP = 2.5  # columns of empty space between two grids
 MIN_WIDTH = 9.4  # inches: room for the title and the one-row legend
 LABEL_INCHES = 0.25  # height of a grid's label (11 pt) and the gap above it
+CONV_LEGEND = [
+    ("cell", "input cell"),
+    ("padding", "padding (zeros)"),
+    ("tap", "under the kernel now"),
+    ("done", "output computed"),
+    ("current", "output of this step"),
+]
+SCATTER_LEGEND = [
+    ("current", "input cell of this step"),
+    ("visited", "input cells done"),
+    ("tap", "written now"),
+    ("done", "written before"),
+    ("padding", "cropped by padding"),
+]
 
 
 def _operands(size, kernel, seed: int):
@@ -86,61 +103,78 @@ def _short(value):
     return value
 
 
+@dataclass
+class _Scene:
+    """The three grids (input, kernel, output) and what every frame redraws."""
+
+    fig: Figure
+    grids: list[Grid]
+    fontsize: float  # of the numbers in the cells
+    box: Rectangle  # the dashed outline of the kernel's span
+    caption: Text  # the line under the title: which step this is
+    layers: Layers | None = None
+
+
+def _scene(title: str, panels, symbols, entries) -> _Scene:
+    """Lay out ``panels`` (rows, cols, label, base colours) left to right, with a legend."""
+    shapes = [(rows, cols) for rows, cols, _, _ in panels]
+    fig, ax, fontsize = _figure(shapes, title)
+    offsets = _offsets(shapes)
+    grids = [Grid(ax, r, c, x0, label, base) for (r, c, label, base), x0 in zip(panels, offsets)]
+    _signs(ax, shapes, offsets[:-1], symbols)
+    legend(fig, entries)
+    return _Scene(fig, grids, fontsize, hull(ax), ax.set_title("", fontsize=11))
+
+
+def _tap_colours(on_padding: np.ndarray) -> np.ndarray:
+    """Tap colour per cell: lighter where the cell is padding (or cropped away)."""
+    return np.where(on_padding.ravel(), COLOURS["tap_padding"], COLOURS["tap"])
+
+
 def _conv_frames(steps, size, pads, kernel, w, numbers, title: str):
     """Draw one image per :class:`ConvFrame`; ``numbers`` is ``(padded input, output)`` or None."""
     padded = (size[0] + sum(pads[0]), size[1] + sum(pads[1]))
     out = (steps[-1].output[0] + 1, steps[-1].output[1] + 1)
-    grids = [padded, kernel, out]
-    fig, ax, fontsize = _figure(grids, title)
-    x_in, x_k, x_out = _offsets(grids)
     is_pad = functional.pad(np.zeros(size, bool), _torch_pad(pads), value=True)  # (Hp, Wp)
-    padded_label = f", padded to {padded[0]}x{padded[1]}" if padded != size else ""
-    inp = Grid(
-        ax,
-        *padded,
-        x_in,
-        f"input {size[0]}x{size[1]}{padded_label}",
-        np.where(is_pad, COLOURS["padding"], COLOURS["cell"]),
-    )
-    ker = Grid(
-        ax, *kernel, x_k, f"kernel {kernel[0]}x{kernel[1]}", np.full(kernel, COLOURS["kernel"])
-    )
-    res = Grid(ax, *out, x_out, f"output {out[0]}x{out[1]}", np.full(out, COLOURS["cell"]))
-    _signs(ax, grids, [x_in, x_k], ["∗", "="])
-    if numbers is not None:
-        inp.write(numbers[0], fontsize, colour="#333333")
-        ker.write(w, fontsize)
-        res.write(numbers[1], fontsize, animated=True)
-    legend(
-        fig,
+    grown = f", padded to {padded[0]}x{padded[1]}" if padded != size else ""
+    scene = _scene(
+        title,
         [
-            ("cell", "input cell"),
-            ("padding", "padding (zeros)"),
-            ("tap", "under the kernel now"),
-            ("done", "output computed"),
-            ("current", "output of this step"),
+            (
+                *padded,
+                f"input {size[0]}x{size[1]}{grown}",
+                np.where(is_pad, COLOURS["padding"], COLOURS["cell"]),
+            ),
+            (*kernel, f"kernel {kernel[0]}x{kernel[1]}", np.full(kernel, COLOURS["kernel"])),
+            (*out, f"output {out[0]}x{out[1]}", np.full(out, COLOURS["cell"])),
         ],
+        ["∗", "="],
+        CONV_LEGEND,
     )
-    box, caption = hull(ax), ax.set_title("", fontsize=11)
-    layers, images = Layers(fig, [box, caption]), []
-    for k, step in enumerate(steps):
-        on_pad = (step.inputs == PADDING).ravel()  # (kh * kw,)
-        taps = inp.overlay(step.cells, np.where(on_pad, COLOURS["tap_padding"], COLOURS["tap"]))
-        fit_hull(box, inp, step.cells)
-        note = "" if step.value is None else f" = Σ kernel × window = {step.value:g}"
-        caption.set_text(f"step {k + 1} of {len(steps)}: output cell {step.output}{note}")
-        images.append(
-            _frame(
-                layers,
-                [taps, *inp.texts_at(step.cells), box, caption],
-                res,
-                [step.output],
-                COLOURS["current"],
-            )
-        )
-        taps.remove()
-        _commit(layers, res, [step.output], COLOURS["done"])
+    inp, ker, res = scene.grids
+    if numbers is not None:
+        inp.write(numbers[0], scene.fontsize, colour="#333333")
+        ker.write(w, scene.fontsize)
+        res.write(numbers[1], scene.fontsize, animated=True)
+    scene.layers = Layers(scene.fig, [scene.box, scene.caption])
+    images = [
+        _conv_frame(scene, step, f"step {k + 1} of {len(steps)}") for k, step in enumerate(steps)
+    ]
     return images, {"input_pixels": inp.pixels(), "output_pixels": res.pixels()}
+
+
+def _conv_frame(scene: _Scene, step, counter: str):
+    """One convolution frame: the taps on the input, the output cell; then commit the cell."""
+    inp, _, res = scene.grids
+    taps = inp.overlay(step.cells, _tap_colours(step.inputs == PADDING))
+    fit_hull(scene.box, inp, step.cells)
+    note = "" if step.value is None else f" = Σ kernel × window = {step.value:g}"
+    scene.caption.set_text(f"{counter}: output cell {step.output}{note}")
+    moving = [taps, *inp.texts_at(step.cells), scene.box, scene.caption]
+    image = _frame(scene.layers, moving, res, [step.output], COLOURS["current"])
+    taps.remove()
+    _commit(scene.layers, res, [step.output], COLOURS["done"])
+    return image
 
 
 def _frame(layers: Layers, artists, grid: Grid, cells, colour: str):
@@ -197,66 +231,51 @@ def _scatter_frames(steps, size, pad, kernel, x, w, partials, title: str):
     """Draw one image per :class:`ScatterFrame`; ``partials[k]`` are the sums after step k."""
     full = tuple(int(v) for v in _full_grid(steps))
     out = (full[0] - 2 * pad[0], full[1] - 2 * pad[1])
-    grids = [size, kernel, full]
-    fig, ax, fontsize = _figure(grids, title)
-    x_in, x_k, x_out = _offsets(grids)
     inside = np.zeros(full, bool)
     inside[pad[0] : full[0] - pad[0], pad[1] : full[1] - pad[1]] = True  # (Hf, Wf)
-    inp = Grid(ax, *size, x_in, f"input {size[0]}x{size[1]}", np.full(size, COLOURS["cell"]))
-    ker = Grid(
-        ax, *kernel, x_k, f"kernel {kernel[0]}x{kernel[1]}", np.full(kernel, COLOURS["kernel"])
-    )
     cropped = f", {full[0]}x{full[1]} before cropping" if full != out else ""
-    res = Grid(
-        ax,
-        *full,
-        x_out,
-        f"output {out[0]}x{out[1]}{cropped}",
-        np.where(inside, COLOURS["cell"], COLOURS["padding"]),
-    )
-    _signs(ax, grids, [x_in, x_k], ["∗ᵀ", "="])
-    if partials is not None:
-        inp.write(x, fontsize)
-        ker.write(w, fontsize)
-        res.write(np.zeros(full), fontsize, animated=True)
-    legend(
-        fig,
+    scene = _scene(
+        title,
         [
-            ("current", "input cell of this step"),
-            ("visited", "input cells done"),
-            ("tap", "written now"),
-            ("done", "written before"),
-            ("padding", "cropped by padding"),
+            (*size, f"input {size[0]}x{size[1]}", np.full(size, COLOURS["cell"])),
+            (*kernel, f"kernel {kernel[0]}x{kernel[1]}", np.full(kernel, COLOURS["kernel"])),
+            (
+                *full,
+                f"output {out[0]}x{out[1]}{cropped}",
+                np.where(inside, COLOURS["cell"], COLOURS["padding"]),
+            ),
         ],
+        ["∗ᵀ", "="],
+        SCATTER_LEGEND,
     )
-    box, caption = hull(ax), ax.set_title("", fontsize=11)
-    layers, images = Layers(fig, [box, caption]), []
+    inp, ker, res = scene.grids
+    if partials is not None:
+        inp.write(x, scene.fontsize)
+        ker.write(w, scene.fontsize)
+        res.write(np.zeros(full), scene.fontsize, animated=True)  # texts set per step
+    scene.layers = Layers(scene.fig, [scene.box, scene.caption])
+    images = []
     for k, step in enumerate(steps):
-        kept = step.cells[step.outputs != PADDING]  # (n, 2) taps inside the output
-        for r, c in kept if partials is not None else ():
-            res.texts[r, c].set_text(number_text(partials[k][r - pad[0], c - pad[1]]))
-        cropped_taps = step.cells[step.outputs == PADDING]
-        taps = res.overlay(
-            np.concatenate([kept, cropped_taps]),
-            [COLOURS["tap"]] * len(kept) + [COLOURS["tap_padding"]] * len(cropped_taps),
-        )
-        fit_hull(box, res, step.cells)
-        caption.set_text(
-            f"step {k + 1} of {len(steps)}: input cell {step.input} scatters kernel × x{step.input}"
-        )
-        images.append(
-            _frame(
-                layers,
-                [taps, *res.texts_at(kept), box, caption],
-                inp,
-                [step.input],
-                COLOURS["current"],
-            )
-        )
-        taps.remove()
-        _commit(layers, inp, [step.input], COLOURS["visited"])
-        _commit(layers, res, kept, COLOURS["done"])
+        sums = None if partials is None else np.pad(partials[k], [(p, p) for p in pad])
+        images.append(_scatter_frame(scene, step, f"step {k + 1} of {len(steps)}", sums))
     return images, {"input_pixels": inp.pixels(), "output_pixels": res.pixels()}
+
+
+def _scatter_frame(scene: _Scene, step, counter: str, sums):
+    """One transposed frame: the input cell, the cells it writes (with the new ``sums``)."""
+    inp, _, res = scene.grids
+    kept = step.cells[step.outputs != PADDING]  # (n, 2) taps inside the output
+    for r, c in kept if sums is not None else ():
+        res.texts[r, c].set_text(number_text(sums[r, c]))
+    taps = res.overlay(step.cells, _tap_colours(step.outputs == PADDING))
+    fit_hull(scene.box, res, step.cells)
+    scene.caption.set_text(f"{counter}: input cell {step.input} scatters kernel × x{step.input}")
+    moving = [taps, *res.texts_at(kept), scene.box, scene.caption]
+    image = _frame(scene.layers, moving, inp, [step.input], COLOURS["current"])
+    taps.remove()
+    _commit(scene.layers, inp, [step.input], COLOURS["visited"])
+    _commit(scene.layers, res, kept, COLOURS["done"])
+    return image
 
 
 def _full_grid(steps) -> np.ndarray:

@@ -139,27 +139,42 @@ def animate_signal(f="box", g="box", path=None, frames: int = FRAMES, fps: int =
     fps = as_int(fps, "fps", minimum=1)
     ts = np.linspace(*time_range(f, g), count)  # (frames,)
     values, errors = continuous_convolve(f, g, ts)  # (frames,) each
-    curve_t = np.union1d(np.linspace(ts[0], ts[-1], 400), ts)
+    curve_t = np.union1d(np.linspace(ts[0], ts[-1], 400), ts)  # the black curve, densely
     curve, _ = continuous_convolve(f, g, curve_t)
-    fig, top, bottom, (lo, hi) = _layout(f, g, ts, curve)
-    _legend(top, g)
-    (slider,) = top.plot([], [], color=COLOURS["g"], lw=2)
-    (drawn,) = bottom.plot([], [], color=COLOURS["result"], lw=2.2)
-    (marker,) = bottom.plot([], [], "o", color=COLOURS["result"], ms=7)
-    cursors = [
-        top.axvline(0, ymax=0.8, color="0.35", lw=1, ls=":"),
-        bottom.axvline(0, color="0.35", lw=1, ls=":"),
-    ]
-    title = fig.suptitle("", fontsize=12)
-    f_line = top.get_lines()[0]
-    layers = Layers(fig, [f_line, slider, drawn, marker, title, *cursors])
-    images, shade = [], None
-    for t, value in zip(ts, values):
-        tau = _grid(lo, hi, [*f.breakpoints, *(t - np.asarray(g.breakpoints))])
-        slider.set_data(tau, g(t - tau))
-        if shade is not None:
-            shade.remove()
-        shade = top.fill_between(
+    painter = _Painter(f, g, ts, curve_t, curve)
+    images = [painter.frame(t, value) for t, value in zip(ts, values)]
+    metadata = [SignalFrame(float(t), float(v), float(e)) for t, v, e in zip(ts, values, errors)]
+    animation = Animation(images, metadata, fps, {"f": f, "g": g})
+    if path is not None:
+        animation.save(path)
+    return animation
+
+
+class _Painter:
+    """The figure with its moving artists; :meth:`frame` sets them for one ``t`` and draws."""
+
+    def __init__(self, f: Function, g: Function, ts, curve_t, curve):
+        self.f, self.g, self.curve_t, self.curve = f, g, curve_t, curve
+        fig, self.top, bottom, self.span = _layout(f, g, ts, curve)
+        _legend(self.top, g)
+        self.f_line = self.top.get_lines()[0]
+        (self.slider,) = self.top.plot([], [], color=COLOURS["g"], lw=2)
+        (self.drawn,) = bottom.plot([], [], color=COLOURS["result"], lw=2.2)
+        (self.marker,) = bottom.plot([], [], "o", color=COLOURS["result"], ms=7)
+        self.cursors = [
+            self.top.axvline(0, ymax=0.8, color="0.35", lw=1, ls=":"),
+            bottom.axvline(0, color="0.35", lw=1, ls=":"),
+        ]
+        self.title = fig.suptitle("", fontsize=12)
+        moving = [self.f_line, self.slider, self.drawn, self.marker, self.title, *self.cursors]
+        self.layers = Layers(fig, moving)
+
+    def frame(self, t: float, value: float):
+        """The picture at shift ``t``, where ``(f*g)(t) = value``."""
+        f, g = self.f, self.g
+        tau = _grid(*self.span, [*f.breakpoints, *(t - np.asarray(g.breakpoints))])
+        self.slider.set_data(tau, g(t - tau))
+        shade = self.top.fill_between(
             tau,
             f(tau) * g(t - tau),
             color=COLOURS["area"],
@@ -167,20 +182,19 @@ def animate_signal(f="box", g="box", path=None, frames: int = FRAMES, fps: int =
             lw=1,
             animated=True,
         )
-        done = curve_t <= t
-        drawn.set_data(curve_t[done], curve[done])
-        marker.set_data([t], [value])
-        for cursor in cursors:
+        done = self.curve_t <= t
+        self.drawn.set_data(self.curve_t[done], self.curve[done])
+        self.marker.set_data([t], [value])
+        for cursor in self.cursors:
             cursor.set_xdata([t, t])
-        title.set_text(
+        self.title.set_text(
             f"({f.name} ∗ {g.name})(t) = ∫ f(τ) g(t − τ) dτ\n"
             f"t = {t:+.2f}:  shaded area = {value:.4f}"
         )
-        layers.restore()
-        layers.draw(shade, f_line, slider, *cursors, drawn, marker, title)
-        images.append(layers.snapshot())
-    metadata = [SignalFrame(float(t), float(v), float(e)) for t, v, e in zip(ts, values, errors)]
-    animation = Animation(images, metadata, fps, {"f": f, "g": g})
-    if path is not None:
-        animation.save(path)
-    return animation
+        self.layers.restore()
+        # the area goes under f, so that f's line stays visible where the two coincide
+        self.layers.draw(
+            shade, self.f_line, self.slider, *self.cursors, self.drawn, self.marker, self.title
+        )
+        shade.remove()
+        return self.layers.snapshot()
