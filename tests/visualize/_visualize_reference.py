@@ -112,7 +112,7 @@ def random_setting(rng: random.Random) -> dict:
     """A random setting over every control: mostly valid, some that the checks refuse."""
     n = rng.choice([1, 2])
     transposed = rng.random() < 0.35
-    big = rng.random() < 0.15
+    big = rng.random() < 0.1
     dims = lambda lo, hi: [rng.randint(lo, hi) for _ in range(n)]  # noqa: E731
     stride, dilation = dims(1, 3), dims(1, 3)
     cin = rng.choice([1, 2, 3, 4])

@@ -6,11 +6,14 @@ real controls and runs the page's update); a few tests work the controls by hand
 
 from __future__ import annotations
 
+import base64
+import io
 import random
 
 import numpy as np
 import pytest
 import torch
+from _visualize_pages import open_page, save_screenshot
 from _visualize_reference import (
     as_2d,
     engine_output,
@@ -23,7 +26,9 @@ from _visualize_reference import (
 )
 
 import convolab
+import convolab.image
 import convolab.nn
+from convolab.visualize import PHOTOS, photo_png
 
 BASE = {
     "ndim": 2,
@@ -70,8 +75,7 @@ def _check_summary(snap: dict, s: dict) -> tuple | None:
     return out, pads
 
 
-def _page_arrays(page, s: dict, geo: dict):
-    values = page.evaluate("convolabVis.values()")
+def _page_arrays(values: dict, s: dict, geo: dict):
     h, w = geo["size"]
     cin, cout, g = s["inChannels"], s["outChannels"], s["groups"]
     x = np.array(values["x"], dtype=np.float64).reshape(cin, h, w)
@@ -80,10 +84,14 @@ def _page_arrays(page, s: dict, geo: dict):
     return x, weight, np.array(values["y"], dtype=np.float64)
 
 
-def _check_cell(page, s: dict, geo: dict, out: tuple, rng: random.Random) -> None:
+def _check_cell(page, s: dict, geo: dict, out: tuple, rng: random.Random) -> dict:
+    """Pin a random output cell; its highlighted inputs and weights against the engine and
+    torch's autograd. Returns the page's numbers (input, weights, output)."""
     out2 = (1, *out) if s["ndim"] == 1 else out
     co, oy, ox = rng.randrange(s["outChannels"]), rng.randrange(out2[0]), rng.randrange(out2[1])
-    drawn = page.evaluate(f"convolabVis.selectOutput({co}, {oy}, {ox})")
+    drawn, values = page.evaluate(
+        "([c, y, x]) => [convolabVis.selectOutput(c, y, x), convolabVis.values()]", [co, oy, ox]
+    )
     assert drawn["output"] == [co, oy, ox]
     inputs, weights = torch_support(s, geo, co, oy, ox)
     sources = sorted(tuple(c) for c in drawn["sources"])
@@ -95,10 +103,11 @@ def _check_cell(page, s: dict, geo: dict, out: tuple, rng: random.Random) -> Non
         first = drawn["window"][0][0]
         positions = sorted((iy, ix) for ci, iy, ix in drawn["window"] if ci == first)
         assert positions == window_positions(geo, oy, ox), s
+    return values
 
 
-def _check_values(page, s: dict, geo: dict, out: tuple) -> tuple:
-    x, weight, y = _page_arrays(page, s, geo)
+def _check_values(values: dict, s: dict, geo: dict) -> tuple:
+    x, weight, y = _page_arrays(values, s, geo)
     expected = engine_output(s, geo, x, weight)
     # the engine may pick an FFT: equal to rounding
     np.testing.assert_allclose(y.reshape(expected.shape), expected, atol=1e-9, err_msg=str(s))
@@ -151,8 +160,8 @@ def test_random_settings_match_the_library(served_page):
             continue
         out, pads = summary
         geo = as_2d(s, pads)
-        _check_cell(served_page, s, geo, out, rng)
-        x, weight, expected = _check_values(served_page, s, geo, out)
+        values = _check_cell(served_page, s, geo, out, rng)
+        x, weight, expected = _check_values(values, s, geo)
         _check_pytorch_line(snap, s, x, weight, expected)
         _check_convolab_line(snap, s, x, weight, expected)
         valid += 1
@@ -273,3 +282,137 @@ def test_the_real_controls(served_page):
     assert "feeds" in page.text_content("#readout")
     page.click("[data-copy=code-torch]")
     page.wait_for_function("document.querySelector('#copy-status').textContent !== ''")
+
+
+# ---- image mode ----
+
+
+def _image_result(page) -> tuple[np.ndarray, np.ndarray]:
+    """The page's source and filtered pixels, ``(H, W)`` grey or ``(H, W, 3)`` colour."""
+    r = page.evaluate("convolabVis.image.result()")
+    shape = (r["height"], r["width"], 4)
+    source = np.frombuffer(base64.b64decode(r["input"]), dtype=np.uint8).reshape(shape)
+    output = np.frombuffer(base64.b64decode(r["output"]), dtype=np.uint8).reshape(shape)
+    if r["channels"] == 1:
+        return source[..., 0], output[..., 0]
+    return source[..., :3], output[..., :3]
+
+
+def _check_filter(page, name: str) -> None:
+    page.evaluate("name => convolabVis.image.setKernel(name)", name)
+    source, output = _image_result(page)
+    expected = convolab.image.apply_kernel(source, name)  # filter_image, or the pair's magnitude
+    diff = np.abs(output.astype(int) - expected.astype(int))
+    assert diff.max() <= 1, (name, diff.max())  # within 1/255
+
+
+def test_image_mode_matches_convolab_image(served_page):
+    """Every kernel of the bank on a grey photo, a few on a colour one, against the library."""
+    from PIL import Image
+
+    page = served_page
+    page.check("input[name=view][value=image]")
+    page.evaluate("convolabVis.image.settled()")
+    source, _ = _image_result(page)
+    served = np.asarray(Image.open(io.BytesIO(photo_png(PHOTOS[0]))))
+    np.testing.assert_array_equal(source, served)  # the page filters the served photo
+    for name in convolab.image.list_kernels():
+        _check_filter(page, name)
+    page.evaluate("convolabVis.image.setPhoto('astronaut')")
+    assert _image_result(page)[0].ndim == 3
+    for name in ("gaussian_blur", "sobel_x", "edge_magnitude", "sharpen"):
+        _check_filter(page, name)
+
+
+# ---- the self-contained page, from a file ----
+
+
+def test_the_single_file_page_works_from_file(browser, page_file, tmp_path):
+    """file:// page: same answers as the library, image mode on a picked file, no errors."""
+    from PIL import Image
+
+    page = open_page(browser, page_file.as_uri())
+    rng = random.Random(7)
+    for _ in range(25):
+        s = random_setting(rng)
+        _check_summary(page.evaluate("s => convolabVis.apply(s)", s), s)
+    picture = convolab.image.sample_image("camera")[::4, ::4]  # (128, 128) grey
+    Image.fromarray(picture).save(tmp_path / "camera.png")
+    page.check("input[name=view][value=image]")
+    page.set_input_files("input[name=file]", str(tmp_path / "camera.png"))
+    page.wait_for_function("convolabVis.image.result() && convolabVis.image.result().width")
+    np.testing.assert_array_equal(_image_result(page)[0], picture)
+    _check_filter(page, "gaussian_blur")
+    assert page.errors == []
+    page.close()
+
+
+# ---- screenshots, for people to look at ----
+
+SCREENS = {
+    "2d": {
+        "size": [9, 9],
+        "kernel": [3, 3],
+        "stride": [2, 2],
+        "padding": [1, 1],
+        "inChannels": 2,
+        "outChannels": 2,
+    },
+    "transposed": {
+        "size": [4, 4],
+        "kernel": [3, 3],
+        "stride": [2, 2],
+        "padding": [1, 1],
+        "transposed": True,
+        "outputPadding": [1, 1],
+    },
+    "depthwise": {
+        "size": [8, 8],
+        "kernel": [3, 3],
+        "dilation": [2, 2],
+        "padding": [2, 2],
+        "inChannels": 3,
+        "outChannels": 3,
+        "groups": 3,
+        "paddingMode": "reflect",
+    },
+    "1d": {
+        "ndim": 1,
+        "size": [16],
+        "kernel": [5],
+        "stride": [2],
+        "dilation": [1],
+        "paddingKind": "same",
+        "padding": [0],
+        "paddingSides": [[0, 0]],
+        "outputPadding": [0],
+        "inChannels": 2,
+        "outChannels": 2,
+    },
+    "error": {"size": [4, 4], "kernel": [5, 5], "padding": [0, 0]},
+}
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_screenshot(served_page, screens_dir, name):
+    snap = _apply(served_page, **SCREENS[name])
+    assert (snap["error"] is not None) == (name == "error")
+    if name != "error":
+        served_page.evaluate("convolabVis.selectOutput(0, 0, 1)")
+    assert save_screenshot(served_page, screens_dir, f"visualize-{name}").stat().st_size > 0
+
+
+def test_screenshot_image_mode_and_narrow_window(browser, server_address, screens_dir):
+    page = open_page(browser, server_address)
+    page.check("input[name=view][value=image]")
+    page.evaluate("convolabVis.image.settled()")
+    page.evaluate("convolabVis.image.setKernel('edge_magnitude')")
+    save_screenshot(page, screens_dir, "visualize-image")
+    page.close()
+    narrow = open_page(browser, server_address, width=420, height=800)
+    narrow.evaluate("convolabVis.selectOutput(0, 2, 3)")
+    width = narrow.evaluate("document.documentElement.scrollWidth")
+    assert width <= 420  # no sideways scrolling on a narrow window
+    save_screenshot(narrow, screens_dir, "visualize-narrow")
+    assert narrow.errors == []
+    narrow.close()

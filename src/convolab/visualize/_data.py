@@ -22,13 +22,10 @@ def kernel_bank() -> dict:
     An entry is ``{"name", "summary", "weights"}`` for a linear kernel (``get_kernel(name)``
     with its default parameters, applied by cross-correlation), or ``{"name", "summary",
     "pair"}`` with the ``[kernel_x, kernel_y]`` of a gradient-magnitude entry, combined as
-    ``sqrt(gx^2 + gy^2)`` (``apply_kernel``). Without convolab.image the bank is empty and
-    ``"error"`` says why, which the page shows in image mode.
+    ``sqrt(gx^2 + gy^2)`` (``apply_kernel``).
     """
-    try:
-        from convolab import image
-    except ImportError as exc:
-        return {"kernels": [], "error": f"the kernel bank needs convolab.image: {exc}"}
+    from convolab import image
+
     return {"kernels": [_entry(image, name) for name in image.list_kernels()]}
 
 

@@ -10,6 +10,7 @@ const STYLE = {
 };
 const LABEL_HEIGHT = 18;
 const GAP = 14;
+const TEXT_CELL = 16; // cells from this size up show their numbers
 
 export class GridPanel {
   constructor(canvas, { maxCell = 30, minCell = 3 } = {}) {
@@ -25,23 +26,34 @@ export class GridPanel {
     this.grids = grids;
   }
 
-  layout(width) {
+  // The largest cell size at which the grids, flowed into rows, fit in `maxHeight`; when
+  // none does, cells just big enough for their numbers (or what the width allows).
+  layout(width, maxHeight) {
     const widest = Math.max(1, ...this.grids.map((g) => g.cols));
-    this.cell = Math.max(this.minCell, Math.min(this.maxCell, Math.floor((width - 4) / widest)));
+    const fit = Math.max(this.minCell, Math.min(this.maxCell, Math.floor((width - 4) / widest)));
+    const floor = Math.min(fit, TEXT_CELL);
+    let cell = fit;
+    while (cell > floor && this.flow(cell, width) > maxHeight) cell -= 1;
+    this.cell = cell;
+    this.height = this.flow(cell, width);
+    this.width = width;
+  }
+
+  // Place the grids left to right, wrapping at `width`; returns the height used.
+  flow(cell, width) {
     let x = 2, y = 2, rowHeight = 0;
     this.boxes = this.grids.map((g) => {
-      const w = g.cols * this.cell, h = g.rows * this.cell + LABEL_HEIGHT;
-      const labelWidth = g.label.length * 7;
-      if (x > 2 && x + Math.max(w, labelWidth) > width) {
+      const w = g.cols * cell, h = g.rows * cell + LABEL_HEIGHT;
+      const span = Math.max(w, g.label.length * 7);
+      if (x > 2 && x + span > width) {
         x = 2; y += rowHeight + GAP; rowHeight = 0;
       }
       const box = { grid: g, x, y: y + LABEL_HEIGHT, w, h: h - LABEL_HEIGHT };
-      x += Math.max(w, labelWidth) + GAP;
+      x += span + GAP;
       rowHeight = Math.max(rowHeight, h);
       return box;
     });
-    this.height = y + rowHeight + 2;
-    this.width = width;
+    return y + rowHeight + 2;
   }
 
   draw(marks) {
@@ -89,7 +101,7 @@ export class GridPanel {
       ctx.lineWidth = c >= 10 ? 2 : 1;
       ctx.strokeRect(x + 1, y + 1, c - 2, c - 2);
     }
-    if (text !== null && c >= 16) {
+    if (text !== null && c >= TEXT_CELL) {
       ctx.fillStyle = kind === "margin" ? "#475569" : STYLE.text;
       ctx.font = `${Math.floor(c * 0.45)}px ui-monospace, monospace`;
       ctx.textAlign = "center";

@@ -82,6 +82,14 @@ export function filterRGBA(rgba, width, height, entry) {
   return out;
 }
 
+function base64(bytes) {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(text);
+}
+
 function fillSelect(select, names) {
   select.replaceChildren(...names.map((name) => new Option(name, name)));
 }
@@ -108,6 +116,7 @@ export function startImageView() {
   const kernelNamed = (name) => view.data.kernels.find((k) => k.name === name);
 
   function draw(image) {
+    showError(null);
     const input = $("image-in");
     [input.width, input.height] = [image.width, image.height];
     const ctx = input.getContext("2d", { willReadFrequently: true });
@@ -127,7 +136,7 @@ export function startImageView() {
     const out = $("image-out");
     [out.width, out.height] = [width, height];
     out.getContext("2d").putImageData(new ImageData(pixels, width, height), 0, 0);
-    view.result = { width, height, channels: channelsOf(data), input: [...data], output: [...pixels] };
+    view.result = { width, height, channels: channelsOf(data), input: data, output: pixels };
     return view.result;
   }
 
@@ -152,7 +161,6 @@ export function startImageView() {
   });
   view.ready = loadData().then((data) => {
     view.data = data;
-    if (data.error) showError(data.error);
     fillSelect(form.elements.kernel, data.kernels.map((k) => k.name));
     if (kernelNamed("edge_magnitude")) form.elements.kernel.value = "edge_magnitude";
     fillSelect(form.elements.photo, data.photos);
@@ -160,15 +168,20 @@ export function startImageView() {
     return data.photos.length ? loadImage(`photos/${data.photos[0]}.png`) : null;
   });
   return {
-    result: () => view.result,
-    settled: () => view.ready,
+    // The last result, RGBA pixels as base64 (quick to hand to a test).
+    result: () => view.result && {
+      ...view.result, input: base64(view.result.input), output: base64(view.result.output),
+    },
+    settled: async () => {
+      await view.ready;
+    },
     setKernel(name) {
       form.elements.kernel.value = name;
-      return refilter();
+      refilter();
     },
-    setPhoto(name) {
+    async setPhoto(name) {
       form.elements.photo.value = name;
-      return loadImage(`photos/${name}.png`);
+      await loadImage(`photos/${name}.png`);
     },
   };
 }

@@ -95,8 +95,9 @@ function showSummary(layer) {
 
 function layoutPanels() {
   if (!state.layer) return;
+  const maxHeight = Math.max(240, window.innerHeight - 260); // room for the summary above
   for (const panel of Object.values(panels)) {
-    panel.layout(Math.max(120, panel.canvas.parentElement.clientWidth - 4));
+    panel.layout(Math.max(120, panel.canvas.parentElement.clientWidth - 4), maxHeight);
   }
   render();
 }
