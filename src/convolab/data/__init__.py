@@ -16,6 +16,7 @@ Preprocess        -- input size, channels, mean/std and pad-or-resize of a model
 Augment           -- per-image random rotation, shift, zoom and flip
 choose_fit        -- 'pad' or 'resize' for a native size and a model's input size
 channel_stats     -- per-channel mean and std of uint8 images as the model sees them
+to_model_size     -- uint8 batch (N, C, h, w) -> float batch in [0, 1] at the model's size
 transform_batch   -- uint8 batch (N, C, h, w) -> normalised float batch at the model's size
 BatchLoader       -- reproducibly shuffled, sharded mini-batches of one split
 """
@@ -30,6 +31,7 @@ from convolab.data._transforms import (
     Preprocess,
     channel_stats,
     choose_fit,
+    to_model_size,
     transform_batch,
 )
 
@@ -48,5 +50,6 @@ __all__ = [
     "parse_spec",
     "read_idx",
     "stratified_split",
+    "to_model_size",
     "transform_batch",
 ]

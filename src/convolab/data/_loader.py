@@ -16,8 +16,13 @@ def _dataset_class():
     class ArrayDataset(torch.utils.data.Dataset):
         """Indexed by a list of positions: one call returns a whole batch."""
 
-        def __init__(self, arrays: ImageArrays):
-            self.images = torch.from_numpy(arrays.images).permute(0, 3, 1, 2).contiguous()
+        def __init__(self, arrays: ImageArrays, prepare=None, chunk: int = 1024):
+            images = torch.from_numpy(arrays.images).permute(0, 3, 1, 2)  # (N, C, H, W)
+            if prepare is not None:
+                images = torch.cat(
+                    [prepare(images[i : i + chunk]) for i in range(0, len(images), chunk)]
+                )
+            self.images = images.contiguous()
             self.labels = torch.from_numpy(arrays.labels)  # (N,)
 
         def __len__(self) -> int:
@@ -48,6 +53,9 @@ class BatchLoader:
         This process and the number of processes; each sees its own shard.
     workers : int
         DataLoader worker processes (0: load in the training process).
+    prepare : callable, optional
+        Applied once to the whole split, in chunks of uint8 images (n, C, H, W), e.g.
+        :func:`convolab.data.to_model_size`, so batches need no per-step resizing.
     """
 
     def __init__(
@@ -61,11 +69,12 @@ class BatchLoader:
         world: int = 1,
         workers: int = 0,
         pin_memory: bool = False,
+        prepare=None,
     ):
         import torch
         from torch.utils.data import BatchSampler, DataLoader, DistributedSampler
 
-        dataset = _dataset_class()(arrays)
+        dataset = _dataset_class()(arrays, prepare)
         if shuffle:
             self.sampler = DistributedSampler(dataset, world, rank, shuffle=True, seed=seed)
         else:

@@ -149,13 +149,10 @@ def _random_affine(x, augment: Augment, generator):
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
 
-def transform_batch(images, prep: Preprocess, augment: Augment | None = None, generator=None):
-    """uint8 images (N, C, h, w) -> normalised float32 (N, in_channels, H, W) on their device.
+def to_model_size(images, prep: Preprocess):
+    """uint8 images (N, C, h, w) -> float (N, in_channels, H, W) in [0, 1], padded or resized.
 
     Images larger than the input are resized even when ``prep.fit`` is ``"pad"``.
-
-    ``generator`` (a CPU ``torch.Generator``) draws the augmentation, so a seeded generator
-    gives the same augmented batch on every run.
     """
     import torchvision.transforms.v2.functional as TF
 
@@ -167,6 +164,19 @@ def transform_batch(images, prep: Preprocess, augment: Augment | None = None, ge
         x = TF.pad(x, [left, top, W - w - left, H - h - top], fill=0.0)  # (N, C', H, W)
     elif (h, w) != (H, W):
         x = TF.resize(x, [H, W], antialias=True)  # (N, C', H, W)
+    return x
+
+
+def transform_batch(images, prep: Preprocess, augment: Augment | None = None, generator=None):
+    """A batch -> normalised float32 (N, in_channels, H, W) model input, on its device.
+
+    ``images`` are uint8 (N, C, h, w) at any size, or floats already through
+    :func:`to_model_size` (a loader may do that once for a whole split). ``generator`` (a CPU
+    ``torch.Generator``) draws the augmentation: a seeded one gives the same batch every run.
+    """
+    import torchvision.transforms.v2.functional as TF
+
+    x = images if images.is_floating_point() else to_model_size(images, prep)
     if augment is not None:
         x = _random_affine(x, augment, generator)
     return TF.normalize(x, list(prep.mean), list(prep.std))

@@ -37,7 +37,7 @@ class Step:
         return torch.autocast(self.device.type, dtype=self.amp_dtype)
 
     def inputs(self, images, generator=None, train: bool = False):
-        """uint8 batch -> model input on the device: (B, C, H, W) float."""
+        """A loader batch (uint8, or float at model size) -> model input on the device."""
         images = images.to(self.device, non_blocking=True)
         x = transform_batch(images, self.preprocess, self.augment if train else None, generator)
         return x.contiguous(memory_format=torch.channels_last) if self.channels_last else x
@@ -67,13 +67,9 @@ def train_epoch(step: Step, loader, generator: torch.Generator, progress: Progre
             loss = F.cross_entropy(logits, labels, label_smoothing=step.label_smoothing)
         _backward_step(step, loss)
         n = labels.shape[0]
-        totals += torch.stack(
-            [
-                loss.detach().double() * n,
-                (logits.argmax(1) == labels).sum().double(),
-                totals.new_tensor(n),
-            ]
-        )
+        totals[0] += loss.detach() * n
+        totals[1] += (logits.argmax(1) == labels).sum()
+        totals[2] += n
         progress.update(n, totals[0], totals[1], totals[2])
     return totals
 

@@ -1,0 +1,151 @@
+"""`convolab train lenet5` wall time on 2 CPU cores, and the training loop's images/s vs a
+plain hand-written PyTorch loop on the same model, data, optimizer and schedule.
+
+    .venv/bin/python benchmarks/train_time.py [--quick]
+
+Part 1 runs the CLI with no options (LeNet-5 on digits, the defaults of TrainConfig) in a
+subprocess pinned to two cores and reports its wall time and test accuracy (targets: <= 30 s,
+>= 98.5%). Part 2 times convolab's `train_epoch` (loader, transform, AMP/progress plumbing,
+metric sums) against the textbook loop (index precomputed tensors, zero_grad, forward,
+cross-entropy, backward, step, scheduler step, running loss/accuracy with .item()), both
+without augmentation, interleaved, and prints median images/s and their ratio (target >= 0.95).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from convolab.data import BatchLoader, ImageArrays, load_data, to_model_size, transform_batch
+from convolab.models import create_model
+from convolab.train import TrainConfig
+from convolab.train._engine import Step, train_epoch
+from convolab.train._fit import make_card
+from convolab.train._optim import build_optimizer, build_schedule
+from convolab.train._progress import Progress
+
+CORES = 2
+
+
+def _pin_two_cores() -> None:
+    cpus = sorted(os.sched_getaffinity(0))[:CORES]
+    os.sched_setaffinity(0, cpus)
+
+
+def cli_wall_time(runs: int) -> list[tuple[float, float]]:
+    """(seconds, test accuracy) of `convolab train lenet5` with no options, `runs` times."""
+    results = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "convolab", "train", "lenet5"],
+                cwd=tmp,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                preexec_fn=_pin_two_cores,
+            )
+            seconds = time.perf_counter() - start
+            test = json.loads((Path(tmp) / "runs" / "lenet5" / "test.json").read_text())
+            results.append((seconds, test["accuracy"]))
+    return results
+
+
+def _setup(model_name: str, arrays: ImageArrays, batch: int, steps: int):
+    config = TrainConfig(model=model_name, batch_size=batch, augment=False, device="cpu")
+    card = make_card(config, load_data("digits"))
+    torch.manual_seed(0)
+    model = create_model(model_name, num_classes=10, in_channels=card.preprocess.in_channels)
+    optimizer = build_optimizer(model.parameters(), config)
+    schedule = build_schedule(optimizer, config, steps * 1000)  # stays in the warm-up
+    return card.preprocess, model, optimizer, schedule
+
+
+def convolab_rate(model_name, arrays, batch, steps) -> float:
+    """Images/s of convolab's training epoch (train_epoch over a BatchLoader)."""
+    prep, model, optimizer, schedule = _setup(model_name, arrays, batch, steps)
+    loader = BatchLoader(arrays, batch, shuffle=True, prepare=partial(to_model_size, prep=prep))
+    step = Step(model, torch.device("cpu"), prep, optimizer, schedule)
+    progress = Progress(len(loader), "bench", True, stream=io.StringIO())
+    start = time.perf_counter()
+    totals = train_epoch(step, loader, torch.Generator().manual_seed(0), progress)
+    return float(totals[2]) / (time.perf_counter() - start)
+
+
+def plain_rate(model_name, arrays, batch, steps) -> float:
+    """Images/s of the textbook loop on precomputed, normalised tensors."""
+    prep, model, optimizer, schedule = _setup(model_name, arrays, batch, steps)
+    images = torch.from_numpy(arrays.images).permute(0, 3, 1, 2)  # (N, C, h, w)
+    x_all, y_all = transform_batch(images, prep), torch.from_numpy(arrays.labels)
+    model.train()
+    start = time.perf_counter()
+    running_loss, correct, seen = 0.0, 0, 0
+    order = torch.randperm(len(y_all), generator=torch.Generator().manual_seed(0))
+    for i in range(0, len(order) - batch + 1, batch):
+        x, y = x_all[order[i : i + batch]], y_all[order[i : i + batch]]
+        optimizer.zero_grad()
+        out = model(x)
+        loss = F.cross_entropy(out, y)
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+        running_loss += loss.item() * len(y)
+        correct += (out.argmax(1) == y).sum().item()
+        seen += len(y)
+    return seen / (time.perf_counter() - start)
+
+
+def compare(model_name: str, batch: int, steps: int, repeats: int) -> tuple:
+    train = load_data("digits").train
+    arrays = train.subset(slice(0, batch * steps))
+    rates = {"convolab": [], "plain": []}
+    convolab_rate(model_name, arrays, batch, 1)  # warm-up: oneDNN kernels, allocator
+    for _ in range(repeats):
+        rates["convolab"].append(convolab_rate(model_name, arrays, batch, steps))
+        rates["plain"].append(plain_rate(model_name, arrays, batch, steps))
+    return statistics.median(rates["convolab"]), statistics.median(rates["plain"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    args = parser.parse_args()
+    _pin_two_cores()
+    torch.set_num_threads(CORES)
+    runs = 1 if args.quick else 3
+    print(f"== `convolab train lenet5` (defaults: LeNet-5, digits), {CORES} cores, {runs} run(s)")
+    results = cli_wall_time(runs)
+    for seconds, accuracy in results:
+        print(f"  wall {seconds:6.1f} s   test accuracy {100 * accuracy:.2f}%")
+    print(
+        f"  median wall {statistics.median(s for s, _ in results):.1f} s (target <= 30 s), "
+        f"min accuracy {100 * min(a for _, a in results):.2f}% (target >= 98.5%)"
+    )
+    print("== training images/s, convolab train_epoch vs a plain PyTorch loop (no augmentation)")
+    print(f"  {'model':10s} {'batch':>5s} {'steps':>5s} {'convolab':>10s} {'plain':>10s} ratio")
+    cases = [
+        ("lenet5", 64, 19, 5 if args.quick else 15),
+        ("resnet18", 16, 2 if args.quick else 4, 1 if args.quick else 3),
+    ]
+    for name, batch, steps, repeats in cases:
+        ours, plain = compare(name, batch, steps, repeats)
+        print(
+            f"  {name:10s} {batch:5d} {steps:5d} {ours:10.1f} {plain:10.1f} "
+            f"{ours / plain:5.3f}  (target >= 0.95, median of {repeats})"
+        )
+
+
+if __name__ == "__main__":
+    main()
