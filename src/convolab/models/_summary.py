@@ -101,6 +101,7 @@ def _first_tensor(output):
 def _record(model: nn.Module, x: torch.Tensor) -> tuple[list[str], dict, dict]:
     """Run ``model(x)`` with hooks: modules in call order, output shapes, leaf MACs."""
     order: list[str] = []
+    seen: set[str] = set()
     shapes: dict[str, tuple[int, ...]] = {}
     macs: dict[str, int] = {}
     handles = []
@@ -109,7 +110,8 @@ def _record(model: nn.Module, x: torch.Tensor) -> tuple[list[str], dict, dict]:
             continue
 
         def pre_hook(mod, inputs, name=name):
-            if name not in shapes and name not in order:
+            if name not in seen:  # a module called twice (a shared ReLU) is listed once
+                seen.add(name)
                 order.append(name)
 
         def hook(mod, inputs, output, name=name):

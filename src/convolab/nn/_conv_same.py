@@ -6,6 +6,11 @@ At stride 1 the padding is ``d*(k-1)`` whatever the input size, so it is fixed a
 construction: symmetric ones go to ``nn.ConvNd`` itself (no extra op per call), odd totals
 become one static ``F.pad``. With a stride above 1 the padding depends on the input size and
 is computed on each call by :func:`convolab.nn.pad_same`.
+
+The layers run under ``torch.compile`` and ``torch.export`` (strided layers specialise the
+exported program to the example's spatial size, since their padding depends on it; stride-1
+layers keep sizes symbolic). ``torch.jit.script`` is not supported: the padding comes from
+:mod:`convolab.shape`, plain Python that TorchScript cannot compile.
 """
 
 from __future__ import annotations
