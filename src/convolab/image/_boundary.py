@@ -36,16 +36,17 @@ _LIMIT = {"symmetric": lambda n: n, "reflect": lambda n: n - 1, "circular": lamb
 def pad_image(
     x: np.ndarray, pads: tuple[tuple[int, int], tuple[int, int]], mode: str, cval: float = 0.0
 ) -> np.ndarray:
-    """Extend the last two axes of ``x`` by ``pads = ((top, bottom), (left, right))``.
+    """Extend axes 0 and 1 of a channel-last ``(H, W, C)`` array by ``((top, bottom), (left,
+    right))``.
 
     ``mode`` is a scipy.ndimage name (see the module table); any widths are allowed.
     """
     (top, bottom), (left, right) = pads
     torch_mode = _PAD_MODE[mode]
-    if torch_mode in ("constant", "replicate") or _fits(x.shape[-2:], pads, torch_mode):
-        return pad(x, (left, right, top, bottom), mode=torch_mode, value=cval)
-    x = _pad_axis(x, top, bottom, torch_mode, axis=-2)
-    return _pad_axis(x, left, right, torch_mode, axis=-1)
+    if torch_mode in ("constant", "replicate") or _fits(x.shape[:2], pads, torch_mode):
+        return pad(x, (0, 0, left, right, top, bottom), mode=torch_mode, value=cval)
+    x = _pad_axis(x, top, bottom, torch_mode, axis=0)
+    return _pad_axis(x, left, right, torch_mode, axis=1)
 
 
 def _fits(sizes, pads, torch_mode: str) -> bool:
@@ -62,9 +63,9 @@ def _pad_axis(x: np.ndarray, lo: int, hi: int, torch_mode: str, axis: int) -> np
         lo, hi = lo - step, hi - step
     x = pad(x, _widths(max(lo, 0), max(hi, 0), axis), mode=torch_mode)
     keep = slice(max(-lo, 0), x.shape[axis] - max(-hi, 0))
-    return x[..., keep, :] if axis == -2 else x[..., keep]
+    return x[keep] if axis == 0 else x[:, keep]
 
 
 def _widths(lo: int, hi: int, axis: int) -> tuple[int, ...]:
-    """A functional.pad tuple (last axis first) padding only ``axis`` (-1 or -2)."""
-    return (lo, hi) if axis == -1 else (0, 0, lo, hi)
+    """A functional.pad tuple (last axis first) padding only ``axis`` (0 or 1) of (H, W, C)."""
+    return (0, 0, lo, hi) if axis == 1 else (0, 0, 0, 0, lo, hi)

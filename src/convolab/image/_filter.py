@@ -25,7 +25,7 @@ from convolab.image._kernels import build_kernels
 from convolab.image._methods import (
     METHODS,
     choose_method,
-    correlate_planes,
+    correlate_padded,
     method_counts,
     separable_factors,
 )
@@ -68,8 +68,10 @@ def filter_image(
     Returns
     -------
     ndarray, same shape and dtype as ``image``
-        Computed in float64 (float32 for float32 and float16 input); integers are rounded
-        half to even and saturated to the dtype's range, never wrapped around.
+        Computed in float64, or float32 for float32/float16 images and for uint8 ones when
+        few outputs fall near a rounding tie: those are recomputed in float64
+        (:mod:`convolab.image._ties`), so integer results equal the float64 sum rounded half
+        to even, then saturated to the dtype's range (never wrapped around).
 
     Examples
     --------
@@ -82,8 +84,8 @@ def filter_image(
     image = check_image(image)
     result = np.empty_like(image)
     color = result[..., :-1] if _has_alpha(image) else result
-    sink = _sink(color, image.dtype)
-    _correlate(image, kernel, mode, cval, convolve, method, sink, _INTEGER.get(image.dtype))
+    top = _INTEGER.get(image.dtype)
+    _correlate(image, kernel, mode, cval, convolve, method, _sink(color, top), top)
     if _has_alpha(image):
         result[..., -1] = image[..., -1]
     return result
@@ -119,7 +121,7 @@ def correlate_image(
     image = check_image(image)
     color_shape = (*image.shape[:-1], image.shape[-1] - 1) if _has_alpha(image) else image.shape
     out = np.empty(color_shape, dtype=_work_dtype(image))
-    _correlate(image, kernel, mode, cval, convolve, method, _sink(out, out.dtype))
+    _correlate(image, kernel, mode, cval, convolve, method, _sink(out))
     return out
 
 
@@ -145,9 +147,9 @@ def _correlate(
     method = choose_method(counts) if method == "auto" else method
     terms = fft_error_terms(padded_shape) if method == "fft" else counts[method]
     work, tie_tol = _precision(image, terms, top, np.abs(kernel).sum())
-    planes = _planes(image, work if _cval_needs_float(image, mode, cval) else image.dtype)
-    padded = pad_image(planes, pads, mode, cval)  # (C', Hp, Wp)
-    correlate_planes(padded, kernel, method, work, sink, factors, tie_tol)
+    color = _color(image, work if _cval_needs_float(image, mode, cval) else image.dtype)
+    padded = pad_image(color, pads, mode, cval)  # (Hp, Wp, C')
+    correlate_padded(padded, kernel, method, work, sink, factors, top is not None, tie_tol)
 
 
 def _precision(image: np.ndarray, count: float, top: int | None, l1: float):
@@ -161,16 +163,20 @@ def _precision(image: np.ndarray, count: float, top: int | None, l1: float):
     return work, tie_tolerance(count, work, top, l1)
 
 
-def _sink(target: np.ndarray, dtype: np.dtype):
-    """Write response stripes ``(C', S, W)`` into rows of ``target`` ``(H, W[, C'])``."""
-    top = _INTEGER.get(np.dtype(dtype))
+def _sink(target: np.ndarray, top: int | None = None):
+    """Write response stripes ``(S, W, C')`` into rows of ``target`` ``(H, W[, C'])``.
+
+    With ``top`` (integer targets, responses already rounded) values are saturated to
+    ``[0, top]`` in the same pass: never wrapped around.
+    """
 
     def sink(rows: slice, response: np.ndarray) -> None:
-        if top is not None:  # round half to even, then saturate: never wrap around
-            np.rint(response, out=response)
-            np.clip(response, 0, top, out=response)
         dst = target[rows]
-        dst[...] = response[0] if dst.ndim == 2 else np.moveaxis(response, 0, -1)
+        src = response[..., 0] if dst.ndim == 2 else response
+        if top is None:
+            dst[...] = src
+        else:
+            np.clip(src, 0, top, out=dst, casting="unsafe")
 
     return sink
 
@@ -236,11 +242,11 @@ def _cval_needs_float(image: np.ndarray, mode: str, cval: float) -> bool:
     return mode == "constant" and top is not None and not (cval.is_integer() and 0 <= cval <= top)
 
 
-def _planes(image: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """Colour channels first, a view when no conversion is needed: ``(C', H, W)``."""
+def _color(image: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """The colour channels, channel-last ``(H, W, C')``, a view when no conversion is needed."""
     color = image[..., :-1] if _has_alpha(image) else image
-    moved = color[None] if color.ndim == 2 else np.moveaxis(color, -1, 0)  # (C', H, W)
-    return moved.astype(dtype, copy=False)
+    color = color[..., None] if color.ndim == 2 else color  # (H, W, C')
+    return color.astype(dtype, copy=False)
 
 
 def to_image_dtype(response: np.ndarray, image: np.ndarray) -> np.ndarray:

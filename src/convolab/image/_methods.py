@@ -26,14 +26,15 @@ import scipy.fft
 
 from convolab.image._banded import BLOCK, column_pass, row_pass
 from convolab.image._parallel import cpu_threads, run_stripes, stripes_of
-from convolab.image._shifted import shifted_planes
-from convolab.image._ties import fix_ties
+from convolab.image._shifted import shifted_stripe
+from convolab.image._ties import round_exactly
 
 METHODS = ("auto", "direct", "banded", "fft")
 # Time per unit of the module table's counts, relative to one direct tap; best-of-runs timings
 # on 1024x1024 float32 (one tap: ~0.1 ms, one banded unit ~0.025 ms, one FFT unit ~0.35 ms).
 COST = {"direct": 1.0, "banded": 0.25, "fft": 3.5}
 SEPARABLE_RTOL = 1e-12  # relative error allowed when K is rebuilt from its factors
+CACHE_BYTES = 1 << 19  # a 'direct' stripe's float samples: its passes stay in L2
 
 
 def separable_factors(kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -78,51 +79,72 @@ def choose_method(counts: dict[str, float]) -> str:
     return min(counts, key=lambda m: counts[m] * COST[m])
 
 
-def correlate_planes(
+def correlate_padded(
     padded: np.ndarray,
     kernel: np.ndarray,
     method: str,
     work: np.dtype,
     sink: Callable[[slice, np.ndarray], None],
     factors: tuple[np.ndarray, np.ndarray] | None = None,
+    rounding: bool = False,
     tie_tol: float | None = None,
 ) -> None:
-    """Valid correlation of ``padded`` ``(C, Hp, Wp)`` (any real dtype) with ``kernel``.
+    """Valid correlation of a padded channel-last ``(Hp, Wp, C)`` array with ``kernel``.
 
-    The ``(C, H, W)`` response is computed in ``work`` (float32 or float64) and handed to
-    ``sink(rows, response[:, rows])`` stripe by stripe, one stripe per thread
-    (:mod:`._parallel`); FFT hands over the whole image at once. With ``tie_tol``, outputs
-    that close to an ``x.5`` tie are recomputed exactly and rounded (:mod:`._ties`).
+    The ``(H, W, C)`` response is computed in ``work`` (float32 or float64) and handed to
+    ``sink(rows, response[rows])`` stripe by stripe, one stripe per thread
+    (:mod:`._parallel`); FFT hands over the whole image at once. With ``rounding`` it is
+    rounded first, half to even, re-deciding outputs within ``tie_tol`` of a tie in float64
+    (:func:`._ties.round_exactly`).
     """
-    kh, kw = kernel.shape
-    c, hp, wp = padded.shape
-    h = hp - kh + 1
+    kh = kernel.shape[0]
+    h = padded.shape[0] - kh + 1
     exact = kernel
     kernel = kernel.astype(work)
-    if method == "fft":
-        response = _fft(np.asarray(padded, dtype=work), kernel)
-        if tie_tol is not None:
-            fix_ties(response, padded, 0, exact, tie_tol)
-        sink(slice(0, h), response)
-        return
     factors = factors and tuple(f.astype(work) for f in factors)
 
-    def stripe(rows: slice) -> None:
-        src = np.asarray(padded[:, rows.start : rows.stop + kh - 1], dtype=work)  # (C, S+kh-1, Wp)
-        out = np.empty((c, src.shape[1] - kh + 1, wp - kw + 1), dtype=work)  # (C, S, W)
-        if method == "direct":
-            shifted_planes(src, kernel, factors, out)
-        elif factors is not None:
-            tmp = np.empty((c, out.shape[1], wp), dtype=work)  # (C, S, Wp)
-            column_pass(src, factors[0], tmp)
-            row_pass([(tmp, factors[1])], out)
-        else:
-            _banded_2d(src, kernel, out)
-        if tie_tol is not None:
-            fix_ties(out, padded, rows.start, exact, tie_tol)
-        sink(rows, out)
+    def finish(rows: slice, response: np.ndarray) -> None:
+        if rounding:
+            response = round_exactly(response, tie_tol, padded, rows.start, exact)
+        sink(rows, response)
 
-    run_stripes(stripe, stripes_of(h, cpu_threads(), BLOCK))
+    if method == "fft":
+        planes = np.ascontiguousarray(np.moveaxis(padded, -1, 0), dtype=work)  # (C, Hp, Wp)
+        finish(slice(0, h), np.moveaxis(_fft(planes, kernel), 0, -1))
+        return
+
+    def stripe(rows: slice) -> None:
+        src = np.asarray(padded[rows.start : rows.stop + kh - 1], dtype=work)  # (S+kh-1, Wp, C)
+        if method == "direct":
+            finish(rows, shifted_stripe(src, kernel, factors))
+        else:
+            planes = np.ascontiguousarray(np.moveaxis(src, -1, 0))  # (C, S + kh - 1, Wp)
+            finish(rows, np.moveaxis(_banded_planes(planes, kernel, factors), 0, -1))
+
+    run_stripes(stripe, stripes_of(h, _stripe_rows(method, padded.shape, kh, work)))
+
+
+def _stripe_rows(method: str, padded_shape: tuple[int, int, int], kh: int, work) -> int:
+    """Rows per stripe: ~CACHE_BYTES of samples for taps; one tall stripe per CPU for banded,
+    whose products need tall blocks to run at BLAS speed."""
+    h, row = padded_shape[0] - kh + 1, padded_shape[1] * padded_shape[2]
+    if method == "direct":
+        return max(4 * kh, CACHE_BYTES // (row * np.dtype(work).itemsize))
+    per_thread = -(-h // cpu_threads())
+    return -(-per_thread // BLOCK) * BLOCK
+
+
+def _banded_planes(planes: np.ndarray, kernel: np.ndarray, factors) -> np.ndarray:
+    """Valid correlation of ``(C, S + kh - 1, Wp)`` planes by banded products: ``(C, S, W)``."""
+    kh, kw = kernel.shape
+    c, hs, wp = planes.shape
+    out = np.empty((c, hs - kh + 1, wp - kw + 1), dtype=planes.dtype)  # (C, S, W)
+    if factors is None:
+        return _banded_2d(planes, kernel, out)
+    columns = np.empty((c, hs - kh + 1, wp), dtype=planes.dtype)  # (C, S, Wp)
+    column_pass(planes, factors[0], columns)
+    row_pass([(columns, factors[1])], out)
+    return out
 
 
 def _banded_2d(padded: np.ndarray, kernel: np.ndarray, out: np.ndarray) -> np.ndarray:

@@ -1,8 +1,9 @@
 """Row stripes on a small thread pool, with BLAS held to one thread meanwhile.
 
-An image is filtered in horizontal stripes, one per CPU (as OpenCV's ``parallel_for_`` splits
-rows): each thread converts, filters and rounds its own rows, so the element-wise work is
-parallel too, not only the matrix products.
+An image is filtered in horizontal stripes (as OpenCV's ``parallel_for_`` splits rows), each
+thread taking a run of neighbouring stripes: it converts, filters and rounds its own rows, so
+the element-wise work is parallel too, not only the matrix products, and a stripe small
+enough stays in cache from one pass to the next.
 NumPy and OpenBLAS release the GIL, so the threads run in parallel; BLAS is limited to one
 thread meanwhile, since BLAS threads on top of ours (or on a single allowed CPU) only contend:
 measured 10-100x slower on a busy 2-core machine.
@@ -25,15 +26,31 @@ def cpu_threads() -> int:
 
 
 def run_stripes(work: Callable[[slice], None], stripes: Sequence[slice]) -> None:
-    """Call ``work(stripe)`` for every stripe, on up to :func:`cpu_threads` threads."""
+    """Call ``work(stripe)`` for every stripe, split in runs of neighbours, one per thread.
+
+    The caller takes the first run itself, so one thread fewer has to be woken (a hand-off
+    costs whole scheduler time slices on a loaded machine).
+    """
     threads = min(cpu_threads(), len(stripes))
+    runs = [
+        stripes[i * len(stripes) // threads : (i + 1) * len(stripes) // threads]
+        for i in range(threads)
+    ]
+
+    def run(part: Sequence[slice]) -> None:
+        for stripe in part:
+            work(stripe)
+
     with _one_blas_thread():
         if threads <= 1:
-            for stripe in stripes:
-                work(stripe)
+            run(stripes)
             return
-        pool = _POOL.get(threads) or _POOL.setdefault(threads, ThreadPoolExecutor(threads))
-        list(pool.map(work, stripes))  # list(): re-raise the first exception here
+        helpers = threads - 1
+        pool = _POOL.get(helpers) or _POOL.setdefault(helpers, ThreadPoolExecutor(helpers))
+        futures = [pool.submit(run, part) for part in runs[1:]]
+        run(runs[0])
+        for future in futures:
+            future.result()  # re-raises a worker's exception here
 
 
 def _one_blas_thread():
@@ -47,12 +64,6 @@ def _one_blas_thread():
     return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
-def stripes_of(rows: int, threads: int, multiple: int) -> list[slice]:
-    """One range of rows per thread, each a multiple of ``multiple`` rows but the last.
-
-    Stripes stay tall on purpose: a row pass is one matrix product per block of columns
-    whose height is the stripe's, and BLAS needs that height to run at speed.
-    """
-    size = -(-rows // max(threads, 1))
-    size = -(-size // multiple) * multiple
-    return [slice(lo, min(lo + size, rows)) for lo in range(0, rows, size)]
+def stripes_of(rows: int, size: int) -> list[slice]:
+    """Consecutive ranges of ``size`` rows (the last one shorter) covering ``rows``."""
+    return [slice(lo, min(lo + size, rows)) for lo in range(0, rows, max(size, 1))]

@@ -33,22 +33,37 @@ def fft_error_terms(shape: tuple[int, int]) -> float:
     return math.sqrt(n) * math.log2(n)
 
 
-def fix_ties(
-    response: np.ndarray, padded: np.ndarray, first_row: int, kernel: np.ndarray, tol: float
-) -> None:
-    """Recompute and round, in place, the outputs of ``response`` within ``tol`` of a tie.
+def round_exactly(
+    response: np.ndarray,
+    tol: float | None,
+    padded: np.ndarray,
+    first_row: int,
+    kernel: np.ndarray,
+) -> np.ndarray:
+    """``response`` ``(S, W, C)`` rounded half to even (saturating is the caller's job).
 
-    ``response`` is ``(C, S, W)``, rows ``first_row ...`` of the valid correlation of
-    ``padded`` ``(C, Hp, Wp)`` with ``kernel`` (float64).
+    Outputs within ``tol`` of a tie are re-decided from their windows in float64: rows
+    ``first_row ...`` of the valid correlation of ``padded`` ``(Hp, Wp, C)`` with ``kernel``.
+    ``response`` is used as scratch space.
     """
-    distance = np.abs(response - np.floor(response) - 0.5)  # (C, S, W), 0 at a tie
-    c, y, x = np.nonzero(distance <= tol)
-    if c.size == 0:
-        return
-    windows = sliding_windows(padded[None], kernel.shape)[0]  # (C, H, W, kh, kw), a view
+    rounded = np.rint(response)
+    if tol is not None:
+        distance = np.abs(np.subtract(response, rounded, out=response), out=response)
+        near = distance >= 0.5 - tol  # |r - rint(r)| is 0.5 at a tie
+        if near.any():
+            y, x, c = np.unravel_index(np.flatnonzero(near), near.shape)  # 1-D scan: fast
+            rounded[y, x, c] = _exact(padded, kernel, y + first_row, x, c)
+    return rounded
+
+
+def _exact(padded: np.ndarray, kernel: np.ndarray, y, x, c) -> np.ndarray:
+    """The float64 sums of the windows at ``(y, x, c)``, rounded half to even."""
+    planes = np.moveaxis(padded, -1, 0)[None]  # (1, C, Hp, Wp), a view
+    windows = sliding_windows(planes, kernel.shape)[0]  # (C, H, W, kh, kw), a view
+    exact = np.empty(y.size)
     step = max(1, _CHUNK // kernel.size)
-    for lo in range(0, c.size, step):
+    for lo in range(0, y.size, step):
         part = slice(lo, lo + step)
-        gathered = windows[c[part], y[part] + first_row, x[part]].astype(np.float64)  # (n, kh, kw)
-        exact = np.einsum("nij,ij->n", gathered, kernel)
-        response[c[part], y[part], x[part]] = np.rint(exact)
+        gathered = windows[c[part], y[part], x[part]].astype(np.float64)  # (n, kh, kw)
+        exact[part] = np.einsum("nij,ij->n", gathered, kernel)
+    return np.rint(exact)
