@@ -27,8 +27,9 @@ sliding_windows                          -- every window as trailing axes of a s
 unfold                                   -- sliding blocks as columns (torch's F.unfold)
 pad                                      -- torch's F.pad, plus numpy's 'symmetric'
 
-Memory
-------
+Methods and memory
+------------------
+auto_method                              -- the method method='auto' picks for given shapes
 memory_budget                            -- context manager: workspace budget in bytes
 get_memory_budget, set_memory_budget     -- read / set it (default 256 MiB)
 """
@@ -57,11 +58,13 @@ from convolab.functional._api import (
     max_pool3d,
 )
 from convolab.functional._budget import get_memory_budget, memory_budget, set_memory_budget
+from convolab.functional._conv import auto_method
 from convolab.functional._convolve import convolve
 from convolab.functional._pad import pad
 from convolab.functional._windows import sliding_windows, unfold
 
 __all__ = [
+    "auto_method",
     "avg_pool1d",
     "avg_pool2d",
     "avg_pool3d",

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import threading
 from collections.abc import Iterator
+
+import numpy as np
 
 from convolab._args import as_int
 
 DEFAULT_BUDGET = 256 * 2**20  # bytes; the issue's default
 _BUDGET = contextvars.ContextVar("convolab_memory_budget", default=DEFAULT_BUDGET)
+_SCRATCH = threading.local()  # one reusable workspace per thread
 
 
 def get_memory_budget() -> int:
@@ -59,3 +63,23 @@ def plan_chunks(batch: int, rows: int, row_bytes: int) -> list[tuple[slice, slic
         for n in range(batch)
         for r in range(0, rows, step)
     ]
+
+
+def workspace(size: int, dtype) -> np.ndarray:
+    """A flat scratch array of ``size`` elements, reused by later calls in this thread.
+
+    Reuse matters: a fresh 40 MB array costs ~4x its copy time in page faults. The buffer
+    kept is at most the budget (a larger one is dropped once the budget shrinks); it holds
+    nothing between calls, so nothing may keep a view of it after returning.
+    """
+    nbytes = size * np.dtype(dtype).itemsize
+    buffer = getattr(_SCRATCH, "buffer", None)
+    if buffer is None or buffer.nbytes < nbytes or buffer.nbytes > max(get_memory_budget(), nbytes):
+        buffer = _SCRATCH.buffer = None  # free the old one before allocating
+        buffer = _SCRATCH.buffer = np.empty(nbytes, dtype=np.uint8)
+    return buffer[:nbytes].view(dtype)
+
+
+def release_workspace() -> None:
+    """Free this thread's cached workspace (the next convolution allocates a new one)."""
+    _SCRATCH.buffer = None

@@ -33,11 +33,12 @@ from convolab.shape import conv_output_size, conv_transpose_output_size, resolve
 _SPREADS_NON_FINITE = ("fft", "winograd")  # one NaN/Inf reaches every output of a transform
 
 
-def correlate(xp: np.ndarray, weight: np.ndarray, stride, dilation, groups: int, method: str):
-    """Cross-correlation of a padded ``(N, C, *S)`` input by ``(O, Cg, *k)``: ``(N, O, *out)``.
+def correlate(xp: np.ndarray, weight: np.ndarray, bias, stride, dilation, groups: int, method: str):
+    """Cross-correlation of a padded ``(N, C, *S)`` input by ``(O, Cg, *k)``, plus ``bias``.
 
-    ``method='auto'`` asks the cost model (:mod:`convolab.functional._cost`), avoiding the
-    transform methods when the data hold NaN or Inf so these propagate as in torch.
+    Returns ``(N, O, *out)``. ``method='auto'`` asks the cost model
+    (:mod:`convolab.functional._cost`), avoiding the transform methods when the data hold
+    NaN or Inf so that these propagate as in torch.
     """
     kernel = weight.shape[2:]
     if method == "auto":
@@ -57,10 +58,28 @@ def correlate(xp: np.ndarray, weight: np.ndarray, stride, dilation, groups: int,
             f"dilation 1 (got kernel {kernel}, stride {stride}, dilation {dilation})",
         )
     with np.errstate(all="ignore"):  # NaN and Inf propagate silently, as in torch
+        if method == "gemm":
+            return gemm_forward(xp, weight, bias, stride, dilation, groups)
         if method == "winograd":
-            return winograd_forward(xp, weight, groups)
-        forward = {"gemm": gemm_forward, "direct": direct_forward, "fft": fft_forward}[method]
-        return forward(xp, weight, stride, dilation, groups)
+            return add_bias(winograd_forward(xp, weight, groups), bias)
+        forward = {"direct": direct_forward, "fft": fft_forward}[method]
+        return add_bias(forward(xp, weight, stride, dilation, groups), bias)
+
+
+def auto_method(
+    input_shape, weight_shape, stride=1, padding=0, dilation=1, groups=1, dtype=np.float32
+) -> str:
+    """The method ``method='auto'`` picks for a batched input of this shape (finite data)."""
+    ndim = len(weight_shape) - 2
+    stride = as_tuple(stride, ndim, "stride", minimum=1)
+    dilation = as_tuple(dilation, ndim, "dilation", minimum=1)
+    kernel = tuple(weight_shape[2:])
+    pads = resolve_padding(padding, tuple(input_shape[2:]), kernel, stride, dilation)
+    padded = (*input_shape[:2], *(s + lo + hi for s, (lo, hi) in zip(input_shape[2:], pads)))
+    out_size = conv_output_size(padded[2:], kernel, stride, 0, dilation)
+    return choose_method(
+        padded, tuple(weight_shape), out_size, stride, dilation, groups, np.dtype(dtype).itemsize
+    )
 
 
 def add_bias(out: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
@@ -97,8 +116,9 @@ def conv_nd(
     conv_output_size(x.shape[2:], kernel, stride, pads, dilation)  # raises if k does not fit
     dtype = common_dtype(x, w, b)
     xp = pad_pairs(x.astype(dtype, copy=False), pads, mode)  # (N, C, *padded)
-    out = correlate(xp, w.astype(dtype, copy=False), stride, dilation, groups, method)
-    return unbatch(add_bias(out, b), unbatched)
+    b = None if b is None else b.astype(dtype, copy=False)
+    out = correlate(xp, w.astype(dtype, copy=False), b, stride, dilation, groups, method)
+    return unbatch(out, unbatched)
 
 
 def conv_transpose_nd(

@@ -1,17 +1,23 @@
 """The cost model behind ``method='auto'``: estimated seconds per method, pick the least.
 
-Each method costs its arithmetic at a sustained rate plus the bytes its workspace moves:
+Each method costs its multiply-adds at a sustained BLAS rate, scaled down for thin matrices
+by ``m / (m + THIN)`` for a GEMM dimension ``m`` (OpenBLAS runs an 8-row product at a
+quarter of its peak), plus the bytes its workspace moves:
 
-* gemm:     ``2*N*O*L*Cg*K`` flops at ``GEMM_FLOPS`` + im2col bytes at ``COPY_BYTES``
-* direct:   the same flops, one shifted-input copy per kernel offset (no im2col buffer)
-* winograd: ``(4/6)^ndim`` of the flops + ~6 passes over the ``(4/2)^ndim``-times larger tiles
-* fft:      ``5 F log2 F`` flops per transform for ``N*C + N*O + O*Cg`` transforms at
-            ``FFT_FLOPS`` + the per-frequency complex products ``8*F*N*O*Cg`` at ``GEMM_FLOPS/2``
+* gemm:     ``2*N*O*L*Cg*K`` flops (rows: the Og output channels) + im2col bytes
+* direct:   the same flops in K products + one input copy and one output update per offset
+* winograd: ``4^ndim`` products per tile of ``2^ndim`` outputs (4/9 of the 2-D flops on
+            whole tiles) + the transforms, per tile element of input and output
+* fft:      ``5 F log2 F`` flops per transform for ``N*C + N*O + O*Cg`` transforms and the
+            per-frequency complex products
 
-The constants were calibrated with ``benchmarks/conv_suite.py --calibrate`` on the project
-machine (2 cores, OpenBLAS 0.3.31 SkylakeX, float32): sustained sgemm rate of the suite's
-largest layers, copy rate of the im2col of VGG conv3_1, and scipy.fft rate of a 64x64
-real FFT batch. float64 halves the flop rates.
+Calibration (origin of the constants): single-thread process-time medians on the project
+machine (2-core Skylake-X, OpenBLAS 0.3.31, float32), from ``benchmarks/conv_suite.py``'s
+layers and the big-kernel cases in ``benchmarks/conv_suite.py --methods``: sgemm sustained
+95 GFLOP/s on the suite's large layers, im2col copies 14 GB/s (ResNet-50 3x3: 55 MiB in
+3.8 ms), Winograd transforms ~4 ns per tile element and channel (ResNet-50 3x3, VGG-16
+conv3_1 and AlexNet conv3-5), scipy.fft ~6 GFLOP/s (a 15x15 kernel on 64x64 maps).
+float64 halves the rates.
 """
 
 from __future__ import annotations
@@ -20,46 +26,56 @@ import math
 
 from convolab.functional._winograd import winograd_applies
 
-GEMM_FLOPS = 1.2e11  # float32 sgemm, flop/s
-COPY_BYTES = 4.0e9  # strided im2col copy, bytes/s
+GEMM_FLOPS = 9.5e10  # float32 sgemm, flop/s, for well-shaped products
+THIN = 24  # a GEMM dimension m runs at m / (m + THIN) of GEMM_FLOPS
+COPY_BYTES = 1.4e10  # im2col / shifted-input copies, bytes/s
+TILE_SECONDS = 4e-9  # Winograd input + output transforms, per tile element
 FFT_FLOPS = 6.0e9  # scipy.fft rfftn, flop/s
-CALL_SECONDS = 2e-6  # Python + dispatch overhead per BLAS call or kernel offset
+CALL_SECONDS = 3e-6  # Python + dispatch overhead per BLAS call or kernel offset
+
+
+def _rate(itemsize: int, *dims: int) -> float:
+    """Sustained flop/s of a product whose thin dimensions are ``dims``."""
+    rate = GEMM_FLOPS * 4 / itemsize  # float64 runs at half the float32 rate
+    for m in dims:
+        rate *= m / (m + THIN)
+    return rate
 
 
 def estimate(method: str, x_shape, w_shape, out_size, stride, dilation, groups, itemsize):
     """Estimated seconds of ``method`` for one convolution, or ``inf`` if it cannot run it."""
     n, c = x_shape[:2]
     o, cg, *kernel = w_shape
+    og = o // groups
     ndim, k, cells = len(kernel), math.prod(kernel), math.prod(out_size)
-    speed = 4 / itemsize  # float64 runs at half the float32 rates
     flops = 2.0 * n * o * cells * cg * k
     cols = n * c * k * cells * itemsize
     if method == "gemm":
-        return (
-            flops / (GEMM_FLOPS * speed)
-            + (0 if k == 1 and set(stride) == {1} else cols / COPY_BYTES)
-            + CALL_SECONDS * n
-        )
+        copy = 0 if k == 1 and set(stride) == {1} else cols / COPY_BYTES
+        return flops / _rate(itemsize, og) + copy + CALL_SECONDS * n * groups
     if method == "direct":
-        return flops / (GEMM_FLOPS * speed) + cols / COPY_BYTES + CALL_SECONDS * k * 4
+        updates = n * (c + o) * k * cells * itemsize
+        return flops / _rate(itemsize, og) + updates / COPY_BYTES + CALL_SECONDS * k * groups
     if method == "winograd":
         if not winograd_applies(kernel, stride, dilation):
             return math.inf
-        tiles = (n * c + n * o) * cells * 2**ndim * itemsize
-        return (2 / 3) ** ndim * flops / (GEMM_FLOPS * speed) + 6 * tiles / COPY_BYTES
+        tiles = n * math.prod(-(-size // 2) for size in out_size) * 4**ndim  # tile elements
+        products = 2.0 * tiles * o * cg
+        return products / _rate(itemsize, og, cg) + tiles * (c + o) * TILE_SECONDS
     if method == "fft":
-        return _fft_estimate(x_shape, w_shape, speed)
+        return _fft_estimate(x_shape, w_shape, groups, itemsize)
     raise AssertionError(method)
 
 
-def _fft_estimate(x_shape, w_shape, speed):
+def _fft_estimate(x_shape, w_shape, groups, itemsize):
     # Every cell of the padded input is computed whatever the stride (then sampled).
     n, c, *size = x_shape
     o, cg = w_shape[:2]
     f = math.prod(size)
     transforms = 5.0 * f * max(math.log2(f), 1) * (n * c + n * o + o * cg)
     products = 8.0 * f / 2 * n * o * cg  # rfft keeps about half the frequencies
-    return transforms / (FFT_FLOPS * speed) + products / (GEMM_FLOPS * speed / 2)
+    speed = 4 / itemsize
+    return transforms / (FFT_FLOPS * speed) + products / _rate(itemsize, o // groups)
 
 
 def choose_method(x_shape, w_shape, out_size, stride, dilation, groups, itemsize) -> str:

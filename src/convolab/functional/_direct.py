@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from convolab.functional._budget import plan_chunks
+from convolab.functional._budget import plan_chunks, workspace
 from convolab.functional._windows import sliding_windows
 
 
@@ -28,7 +28,7 @@ def direct_forward(xp: np.ndarray, weight: np.ndarray, stride, dilation, groups:
     row_bytes = c * math.prod(out_size[1:]) * xp.itemsize
     chunks = plan_chunks(n, out_size[0], row_bytes)
     first = windows[chunks[0][0], :, chunks[0][1]]  # the largest chunk
-    buffer = np.empty(math.prod(first.shape[: 2 + ndim]), dtype=xp.dtype)
+    buffer = workspace(math.prod(first.shape[: 2 + ndim]), xp.dtype)
     for batch, rows in chunks:
         chunk = windows[batch, :, rows]  # (nb, C, *out_chunk, *k)
         acc = out[batch, :, rows]  # (nb, O, *out_chunk), a view

@@ -1,0 +1,180 @@
+"""The convolution benchmark: convolab.functional against torch on a fixed suite of real layers.
+
+:data:`SUITE` holds the layers as data; :func:`run_suite` times both engines side by side in
+one process (medians, both on the same number of threads) and returns one row per layer.
+``benchmarks/conv_suite.py`` prints the table; the demo report imports this module and runs
+it in quick mode. torch is imported inside the functions, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+import tracemalloc
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One convolution layer: batch ``(N, C_in, H, W)`` into ``C_out`` channels."""
+
+    name: str
+    batch: int
+    in_channels: int
+    out_channels: int
+    size: int  # input height = width
+    kernel: int
+    stride: int = 1
+    padding: int = 0
+
+    def output_size(self) -> int:
+        from convolab.shape import conv_output_size
+
+        return conv_output_size(self.size, self.kernel, self.stride, self.padding)
+
+    def flops(self) -> float:
+        """Multiply-adds counted as 2 flops: ``2 N C_out H_out W_out C_in k^2``."""
+        cells = self.output_size() ** 2
+        return 2.0 * self.batch * self.out_channels * cells * self.in_channels * self.kernel**2
+
+
+# LeNet-5 (LeCun et al. 1998) at batch 64; the others at batch 8 from a 224x224 input:
+# AlexNet (torchvision's, Krizhevsky 2012), VGG-16 (Simonyan & Zisserman 2015) and
+# ResNet-50 (He et al. 2016; its stem, a 1x1 and a 3x3 of layer1, the stride-2 3x3 of layer2).
+SUITE = (
+    Layer("LeNet-5 C1", 64, 1, 6, 32, 5),
+    Layer("LeNet-5 C3", 64, 6, 16, 14, 5),
+    Layer("AlexNet conv1", 8, 3, 64, 224, 11, 4, 2),
+    Layer("AlexNet conv2", 8, 64, 192, 27, 5, 1, 2),
+    Layer("AlexNet conv3", 8, 192, 384, 13, 3, 1, 1),
+    Layer("AlexNet conv4", 8, 384, 256, 13, 3, 1, 1),
+    Layer("AlexNet conv5", 8, 256, 256, 13, 3, 1, 1),
+    Layer("VGG-16 conv1_1", 8, 3, 64, 224, 3, 1, 1),
+    Layer("VGG-16 conv3_1", 8, 128, 256, 56, 3, 1, 1),
+    Layer("VGG-16 conv5_1", 8, 512, 512, 14, 3, 1, 1),
+    Layer("ResNet-50 stem 7x7/2", 8, 3, 64, 224, 7, 2, 3),
+    Layer("ResNet-50 1x1", 8, 256, 64, 56, 1),
+    Layer("ResNet-50 3x3", 8, 64, 64, 56, 3, 1, 1),
+    Layer("ResNet-50 3x3/2", 8, 128, 128, 56, 3, 2, 1),
+)
+
+
+@dataclass
+class Row:
+    """Timings of one layer (seconds, medians) and what convolab did."""
+
+    name: str
+    method: str
+    torch_fwd: float
+    ours_fwd: float
+    gflops: float  # convolab's forward rate
+    peak_mib: float  # convolab's peak extra memory in the forward pass
+    torch_bwd: float = math.nan
+    ours_bwd: float = math.nan
+
+    @property
+    def ratio_fwd(self) -> float:
+        return self.ours_fwd / self.torch_fwd
+
+    @property
+    def ratio_bwd(self) -> float:
+        return self.ours_bwd / self.torch_bwd
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "ratio_fwd": self.ratio_fwd, "ratio_bwd": self.ratio_bwd}
+
+
+def median_time(call, repeats: int) -> float:
+    """Median wall time of ``call()`` over ``repeats`` runs, after one warm-up run."""
+    call()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_extra_bytes(call) -> int:
+    """Peak bytes NumPy allocates during ``call()`` beyond the result it returns."""
+    tracemalloc.start()
+    try:
+        result = call()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak - result.nbytes
+
+
+def _data(layer: Layer, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    shape = (layer.batch, layer.in_channels, layer.size, layer.size)
+    x = rng.standard_normal(shape, dtype=np.float32)
+    w = rng.standard_normal(
+        (layer.out_channels, layer.in_channels, layer.kernel, layer.kernel), dtype=np.float32
+    )
+    b = rng.standard_normal(layer.out_channels, dtype=np.float32)
+    return x, w, b
+
+
+def time_layer(layer: Layer, repeats: int = 5, backward: bool = True, method="auto") -> Row:
+    """Time one layer's forward (and backward) pass in both engines."""
+    import torch
+    import torch.nn.functional as F
+
+    import convolab.functional as cf
+    from convolab.functional import auto_method
+
+    x, w, b = _data(layer)
+    xt, wt, bt = (torch.from_numpy(a).requires_grad_() for a in (x, w, b))
+    args = (layer.stride, layer.padding)
+    with torch.no_grad():
+        torch_fwd = median_time(lambda: F.conv2d(xt, wt, bt, *args), repeats)
+    ours_fwd = median_time(lambda: cf.conv2d(x, w, b, *args, method=method), repeats)
+    row = Row(
+        name=layer.name,
+        method=auto_method(x.shape, w.shape, *args) if method == "auto" else method,
+        torch_fwd=torch_fwd,
+        ours_fwd=ours_fwd,
+        gflops=layer.flops() / ours_fwd / 1e9,
+        peak_mib=peak_extra_bytes(lambda: cf.conv2d(x, w, b, *args, method=method)) / 2**20,
+    )
+    if backward:
+        y = F.conv2d(xt, wt, bt, *args)
+        g = torch.randn_like(y)
+        gn = g.numpy()
+        row.torch_bwd = median_time(
+            lambda: torch.autograd.grad(y, (xt, wt, bt), g, retain_graph=True), repeats
+        )
+        row.ours_bwd = median_time(
+            lambda: (
+                cf.conv2d_input(x.shape, w, gn, *args),
+                cf.conv2d_weight(x, w.shape, gn, *args),
+                cf.conv2d_bias(gn),
+            ),
+            repeats,
+        )
+    return row
+
+
+def geometric_mean(values) -> float:
+    values = [v for v in values if not math.isnan(v)]
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else math.nan
+
+
+def run_suite(
+    quick: bool = False, backward: bool = True, threads: int = 2, layers=SUITE, method: str = "auto"
+) -> list[Row]:
+    """Time every layer of ``layers`` with both engines limited to ``threads`` threads.
+
+    ``quick`` uses 1 timed run per measurement instead of 5.
+    """
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    torch.set_num_threads(threads)
+    with threadpool_limits(limits=threads):
+        return [time_layer(layer, 1 if quick else 5, backward, method) for layer in layers]
