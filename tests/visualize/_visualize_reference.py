@@ -170,14 +170,9 @@ def window_sources(s: dict, geo: dict, co: int, oy: int, ox: int) -> list:
     return sorted((group * cin_g + c, v // w, v % w) for c in range(cin_g) for v in cells)
 
 
-def torch_support(s: dict, geo: dict, co: int, oy: int, ox: int):
-    """Input cells and weights with a non-zero gradient of one output cell, by autograd."""
-    h, w = geo["size"]
+def _torch_forward(s: dict, geo: dict, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """The layer of setting ``s`` in PyTorch, ``(1, C_out, H_out, W_out)``."""
     ((t, b), (left, r)) = geo["pads"]
-    cin, cout, g = s["inChannels"], s["outChannels"], s["groups"]
-    x = torch.ones(1, cin, h, w, dtype=torch.float64, requires_grad=True)
-    pair = (cin, cout // g) if s["transposed"] else (cout, cin // g)
-    weight = torch.ones(*pair, *geo["kernel"], dtype=torch.float64, requires_grad=True)
     kernel = weight.flip(-2, -1) if s["flip"] else weight
     if s["transposed"]:
         full = F.conv_transpose2d(
@@ -185,18 +180,38 @@ def torch_support(s: dict, geo: dict, co: int, oy: int, ox: int):
             kernel,
             stride=geo["stride"],
             output_padding=geo["op"],
-            groups=g,
+            groups=s["groups"],
             dilation=geo["dilation"],
         )
-        y = full[..., t : full.shape[-2] - b, left : full.shape[-1] - r]
-    else:
-        mode = TORCH_PAD.get(s["paddingMode"], "constant")
-        xp = F.pad(x, (left, r, t, b), mode=mode) if any((t, b, left, r)) else x
-        y = F.conv2d(xp, kernel, stride=geo["stride"], dilation=geo["dilation"], groups=g)
-    y[0, co, oy, ox].backward()
+        return full[..., t : full.shape[-2] - b, left : full.shape[-1] - r]
+    mode = TORCH_PAD.get(s["paddingMode"], "constant")
+    xp = F.pad(x, (left, r, t, b), mode=mode) if any((t, b, left, r)) else x
+    return F.conv2d(xp, kernel, stride=geo["stride"], dilation=geo["dilation"], groups=s["groups"])
+
+
+def _ones(s: dict, geo: dict, requires_grad: bool):
+    cin, cout, g = s["inChannels"], s["outChannels"], s["groups"]
+    pair = (cin, cout // g) if s["transposed"] else (cout, cin // g)
+    weight = torch.ones(*pair, *geo["kernel"], dtype=torch.float64, requires_grad=requires_grad)
+    x = torch.ones(1, cin, *geo["size"], dtype=torch.float64, requires_grad=requires_grad)
+    return x, weight
+
+
+def torch_support(s: dict, geo: dict, co: int, oy: int, ox: int):
+    """Input cells and weights with a non-zero gradient of one output cell, by autograd."""
+    x, weight = _ones(s, geo, requires_grad=True)
+    _torch_forward(s, geo, x, weight)[0, co, oy, ox].backward()
     inputs = {tuple(int(i) for i in idx[1:]) for idx in torch.nonzero(x.grad)}
     weights = {tuple(int(i) for i in idx) for idx in torch.nonzero(weight.grad)}
     return inputs, weights
+
+
+def torch_readers(s: dict, geo: dict, ci: int, y: int, x: int) -> set:
+    """Output cells that change with input cell (ci, y, x): the layer on a one-hot input."""
+    one_hot, weight = _ones(s, geo, requires_grad=False)
+    one_hot.zero_()[0, ci, y, x] = 1.0
+    out = _torch_forward(s, geo, one_hot, weight)[0]
+    return {tuple(int(i) for i in idx) for idx in torch.nonzero(out)}
 
 
 def engine_output(s: dict, geo: dict, x: np.ndarray, w: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from _visualize_reference import (
     functional_error,
     random_setting,
     shape_answer,
+    torch_readers,
     torch_support,
     window_positions,
     window_sources,
@@ -89,9 +90,14 @@ def _check_cell(page, s: dict, geo: dict, out: tuple, rng: random.Random) -> dic
     torch's autograd. Returns the page's numbers (input, weights, output)."""
     out2 = (1, *out) if s["ndim"] == 1 else out
     co, oy, ox = rng.randrange(s["outChannels"]), rng.randrange(out2[0]), rng.randrange(out2[1])
-    drawn, values = page.evaluate(
-        "([c, y, x]) => [convolabVis.selectOutput(c, y, x), convolabVis.values()]", [co, oy, ox]
+    ci, iy, ix = (rng.randrange(n) for n in (s["inChannels"], *geo["size"]))
+    drawn, values, reverse = page.evaluate(
+        "([c, y, x, i, v, u]) => [convolabVis.selectOutput(c, y, x), convolabVis.values(),"
+        " convolabVis.selectInput(i, v, u)]",
+        [co, oy, ox, ci, iy, ix],
     )
+    # the reverse: the output cells that an input cell feeds
+    assert {tuple(c) for c in reverse["readers"]} == torch_readers(s, geo, ci, iy, ix), s
     assert drawn["output"] == [co, oy, ox]
     inputs, weights = torch_support(s, geo, co, oy, ox)
     sources = sorted(tuple(c) for c in drawn["sources"])
@@ -146,6 +152,7 @@ def _check_convolab_line(snap: dict, s: dict, x, weight, expected) -> None:
     assert got.shape[2:] == expected.shape[-n:]
 
 
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel:UserWarning")
 def test_random_settings_match_the_library(served_page):
     """>= 200 random settings: sizes, padding, formulas, errors, highlighted cells, values,
     and the two copied lines run in Python."""

@@ -6,7 +6,7 @@
 const STYLE = {
   cell: "#ffffff", margin: "#e5e7eb", gap: "#f8fafc", line: "#94a3b8", text: "#0f172a",
   window: "#60a5fa", source: "#bfdbfe", selected: "#f97316", reader: "#60a5fa",
-  label: "#334155", hatch: "#94a3b8",
+  label: "#334155", hatch: "#b6c2d1",
 };
 const LABEL_HEIGHT = 18;
 const GAP = 14;
@@ -103,7 +103,7 @@ export class GridPanel {
     }
     if (text !== null && c >= TEXT_CELL) {
       ctx.fillStyle = kind === "margin" ? "#475569" : STYLE.text;
-      ctx.font = `${Math.floor(c * 0.45)}px ui-monospace, monospace`;
+      ctx.font = `${Math.max(9, Math.floor(c * 0.45))}px ui-monospace, monospace`;
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";
       ctx.fillText(text, x + c / 2, y + c / 2 + 1);

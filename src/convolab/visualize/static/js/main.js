@@ -14,7 +14,7 @@ const $ = (id) => document.getElementById(id);
 const form = $("controls");
 const panels = {
   input: new GridPanel($("input-canvas")),
-  weight: new GridPanel($("weight-canvas")),
+  weight: new GridPanel($("weight-canvas"), { maxCell: 24 }),
   output: new GridPanel($("output-canvas")),
 };
 const state = {
