@@ -174,3 +174,32 @@ def test_bad_names_and_devices():
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="device must be an available device"):
             fit(TrainConfig(device="cuda", epochs=1))
+
+
+def _small(data, n=120):
+    from convolab.data import DataSplits
+
+    return DataSplits(
+        data.name,
+        data.train.subset(slice(0, n)),
+        data.val.subset(slice(0, 40)),
+        data.test.subset(slice(0, 40)),
+        data.classes,
+    )
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(amp=True),
+        dict(channels_last=True),
+        dict(workers=2),
+        pytest.param(
+            dict(model="resnet18", batch_size=8, schedule="constant"), marks=pytest.mark.slow
+        ),  # 224x224 inputs: slow on a CPU
+    ],
+)
+def test_runtime_options_train(short_run, kw):
+    data = _small(short_run.data, 16 if "model" in kw else 120)
+    result = fit(TrainConfig(epochs=1, device="cpu", **kw), data=data)
+    assert np.isfinite(result.history[0]["train_loss"]) and result.test.count == 40

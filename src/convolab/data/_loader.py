@@ -7,32 +7,34 @@ sees exactly the batches an uninterrupted run would.
 
 from __future__ import annotations
 
+import torch
+from torch.utils.data import BatchSampler, DataLoader, DistributedSampler
+
 from convolab.data._arrays import ImageArrays
 
 
-def _dataset_class():
-    import torch
+class ArrayDataset(torch.utils.data.Dataset):
+    """A split as one tensor, indexed by a list of positions: one call returns a whole batch.
 
-    class ArrayDataset(torch.utils.data.Dataset):
-        """Indexed by a list of positions: one call returns a whole batch."""
+    ``prepare``, when given, is applied once to the uint8 images (n, C, H, W), ``chunk`` at
+    a time, and its output is stored instead.
+    """
 
-        def __init__(self, arrays: ImageArrays, prepare=None, chunk: int = 1024):
-            images = torch.from_numpy(arrays.images).permute(0, 3, 1, 2)  # (N, C, H, W)
-            if prepare is not None:
-                images = torch.cat(
-                    [prepare(images[i : i + chunk]) for i in range(0, len(images), chunk)]
-                )
-            self.images = images.contiguous()
-            self.labels = torch.from_numpy(arrays.labels)  # (N,)
+    def __init__(self, arrays: ImageArrays, prepare=None, chunk: int = 1024):
+        images = torch.from_numpy(arrays.images).permute(0, 3, 1, 2)  # (N, C, H, W)
+        if prepare is not None:
+            images = torch.cat(
+                [prepare(images[i : i + chunk]) for i in range(0, len(images), chunk)]
+            )
+        self.images = images.contiguous()
+        self.labels = torch.from_numpy(arrays.labels)  # (N,)
 
-        def __len__(self) -> int:
-            return len(self.labels)
+    def __len__(self) -> int:
+        return len(self.labels)
 
-        def __getitem__(self, index):
-            index = torch.as_tensor(index)
-            return self.images[index], self.labels[index]  # (B, C, H, W), (B,)
-
-    return ArrayDataset
+    def __getitem__(self, index):
+        index = torch.as_tensor(index)
+        return self.images[index], self.labels[index]  # (B, C, H, W), (B,)
 
 
 class BatchLoader:
@@ -71,10 +73,7 @@ class BatchLoader:
         pin_memory: bool = False,
         prepare=None,
     ):
-        import torch
-        from torch.utils.data import BatchSampler, DataLoader, DistributedSampler
-
-        dataset = _dataset_class()(arrays, prepare)
+        dataset = ArrayDataset(arrays, prepare)
         if shuffle:
             self.sampler = DistributedSampler(dataset, world, rank, shuffle=True, seed=seed)
         else:

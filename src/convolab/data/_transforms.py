@@ -12,6 +12,9 @@ import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import torch
+import torch.nn.functional as F
+import torchvision.transforms.v2.functional as TF
 
 from convolab._args import as_choice
 
@@ -106,8 +109,6 @@ def adapt_channels(x, in_channels: int):
 
 def channel_stats(images: np.ndarray, in_channels: int, chunk: int = 4096) -> tuple:
     """Per-channel mean and std in [0, 1] of uint8 images (N, H, W, C) seen by the model."""
-    import torch
-
     total = torch.zeros(in_channels, dtype=torch.float64)
     squares = torch.zeros(in_channels, dtype=torch.float64)
     for start in range(0, len(images), chunk):
@@ -123,9 +124,6 @@ def channel_stats(images: np.ndarray, in_channels: int, chunk: int = 4096) -> tu
 
 def _random_affine(x, augment: Augment, generator):
     """Each image of x (N, C, H, W) warped by its own random rotation, shift, zoom, flip."""
-    import torch
-    import torch.nn.functional as F
-
     n = x.shape[0]
 
     def uniform(low: float, high: float):
@@ -154,8 +152,6 @@ def to_model_size(images, prep: Preprocess):
 
     Images larger than the input are resized even when ``prep.fit`` is ``"pad"``.
     """
-    import torchvision.transforms.v2.functional as TF
-
     x = adapt_channels(images.float() / 255.0, prep.in_channels)  # (N, C', h, w)
     h, w = x.shape[-2:]
     H, W = prep.input_size
@@ -174,8 +170,6 @@ def transform_batch(images, prep: Preprocess, augment: Augment | None = None, ge
     :func:`to_model_size` (a loader may do that once for a whole split). ``generator`` (a CPU
     ``torch.Generator``) draws the augmentation: a seeded one gives the same batch every run.
     """
-    import torchvision.transforms.v2.functional as TF
-
     x = images if images.is_floating_point() else to_model_size(images, prep)
     if augment is not None:
         x = _random_affine(x, augment, generator)
