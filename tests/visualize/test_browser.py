@@ -179,6 +179,15 @@ def _apply(page, **changes) -> dict:
     return page.evaluate("s => convolabVis.apply(s)", {**BASE, **changes})
 
 
+# the controls named by each argument of a message (padding: symmetric or per side)
+FIELD_OF = {
+    "groups": "groups",
+    "padding": "padding",
+    "output_padding": "outputPadding",
+    "kernel_size": "kernel",
+}
+
+
 @pytest.mark.parametrize(
     ("changes", "library_call"),
     [
@@ -221,6 +230,9 @@ def test_invalid_settings_show_the_library_message(served_page, changes, library
     snap = _apply(served_page, **changes)
     assert snap["error"] == str(info.value)
     assert snap["outSize"] == "—"
+    blamed = str(info.value).split(" ")[0]  # the argument the message names is marked
+    marked = served_page.eval_on_selector_all("[aria-invalid=true]", "els => els.map(e => e.name)")
+    assert marked and all(name.startswith(FIELD_OF[blamed]) for name in marked), marked
     assert not served_page.is_visible("#output-canvas")  # a message, not a broken drawing
     assert _apply(served_page)["error"] is None  # and back
     assert served_page.is_visible("#output-canvas")

@@ -164,7 +164,10 @@ export function startImageView() {
     fillSelect(form.elements.kernel, data.kernels.map((k) => k.name));
     if (kernelNamed("edge_magnitude")) form.elements.kernel.value = "edge_magnitude";
     fillSelect(form.elements.photo, data.photos);
-    form.elements.photo.disabled = data.photos.length === 0;
+    if (data.photos.length === 0) {
+      form.elements.photo.replaceChildren(new Option("served by convolab visualize", ""));
+      form.elements.photo.disabled = true;
+    }
     return data.photos.length ? loadImage(`photos/${data.photos[0]}.png`) : null;
   });
   return {

@@ -37,11 +37,26 @@ function stepOfCell([co, oy, ox]) {
   return (co * ho + oy) * wo + ox;
 }
 
+// The controls behind each argument name that a message can start with.
+const FIELDS = {
+  size: "size", kernel_size: "kernel", stride: "stride", dilation: "dilation",
+  padding: "padding", output_padding: "outputPadding", in_channels: "inChannels",
+  out_channels: "outChannels", groups: "groups", padding_mode: "paddingMode",
+};
+
 function showError(message) {
   const box = $("error");
   box.hidden = message === null;
   box.textContent = message ?? "";
   document.querySelector(".stage").classList.toggle("invalid", message !== null);
+  for (const button of document.querySelectorAll("[data-copy]")) button.disabled = message !== null;
+  const field = message === null ? undefined : FIELDS[message.split(" ")[0]];
+  for (const input of form.querySelectorAll("input, select")) {
+    const name = input.name.split("-")[0];
+    const blamed = name === field || (field === "padding" && name === "paddingSides");
+    if (blamed) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
 }
 
 function update() {
