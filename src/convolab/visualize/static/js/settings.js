@@ -8,7 +8,6 @@ import {
 } from "./shape.js";
 
 export const PADDING_MODES = ["zeros", "reflect", "replicate", "circular"];
-export const PADDING_KINDS = ["symmetric", "per-side", "same", "valid"];
 // What the page can draw legibly; convolab itself has no such limits.
 export const LIMITS = { size: 64, channels: 8, output: 256 };
 

@@ -65,11 +65,6 @@ function samePair(w, k, s, d) {
   return [floorDiv(total, 2), total - floorDiv(total, 2)];
 }
 
-export function samePadding(size, kernelSize, stride = 1, dilation = 1) {
-  const spec = windowSpec(size, kernelSize, stride, dilation);
-  return spec.size.map((w, i) => samePair(w, spec.kernelSize[i], spec.stride[i], spec.dilation[i]));
-}
-
 export function resolvePadding(padding, size, kernelSize, stride = 1, dilation = 1) {
   const spec = windowSpec(size, kernelSize, stride, dilation, paddingNdimHint(padding));
   if (typeof padding === "string" && !PADDING_STRINGS.includes(padding)) {
