@@ -29,7 +29,7 @@ from convolab.image._methods import (
     method_counts,
     separable_factors,
 )
-from convolab.image._ties import TIE_BUDGET, fft_error_terms, tie_tolerance
+from convolab.image._ties import TIE_BUDGET, exact_sums, fft_error_terms, tie_tolerance
 
 _INTEGER = {np.dtype(np.uint8): 255, np.dtype(np.uint16): 65535}
 _FLOATS = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
@@ -145,22 +145,30 @@ def _correlate(
     factors = separable_factors(kernel) if method != "fft" else None
     counts = method_counts(kernel, padded_shape, factors is not None)
     method = choose_method(counts) if method == "auto" else method
-    terms = fft_error_terms(padded_shape) if method == "fft" else counts[method]
-    work, tie_tol = _precision(image, terms, top, np.abs(kernel).sum())
+    work, tie_tol = _precision(image, kernel, method, factors, counts, padded_shape, top)
     color = _color(image, work if _cval_needs_float(image, mode, cval) else image.dtype)
     padded = pad_image(color, pads, mode, cval)  # (Hp, Wp, C')
     correlate_padded(padded, kernel, method, work, sink, factors, top is not None, tie_tol)
 
 
-def _precision(image: np.ndarray, count: float, top: int | None, l1: float):
-    """Working dtype and tie tolerance: float32 for uint8 when few outputs need a re-check."""
+def _precision(image, kernel, method, factors, counts, padded_shape, top: int | None):
+    """Working dtype and tie tolerance: float32 for uint8 when few outputs need a re-check.
+
+    ``None`` tolerance: no re-check (float output, or sums exact by :func:`._ties.exact_sums`).
+    """
     work = _work_dtype(image)
     if top is None:
         return work, None
-    tol32 = tie_tolerance(count, np.float32, top, l1)
+    weights = list(factors) if factors is not None else [kernel]
+    if image.dtype == np.uint8 and method != "fft" and exact_sums(weights, np.float32, top):
+        return np.dtype(np.float32), None
+    terms = fft_error_terms(padded_shape) if method == "fft" else counts[method]
+    l1 = np.abs(kernel).sum()
+    tol32 = tie_tolerance(terms, np.float32, top, l1)
     if image.dtype == np.uint8 and tol32 <= TIE_BUDGET:
         return np.dtype(np.float32), tol32
-    return work, tie_tolerance(count, work, top, l1)
+    exact = method != "fft" and exact_sums(weights, work, top)
+    return work, None if exact else tie_tolerance(terms, work, top, l1)
 
 
 def _sink(target: np.ndarray, top: int | None = None):

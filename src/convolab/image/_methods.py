@@ -92,7 +92,7 @@ def correlate_padded(
     """Valid correlation of a padded channel-last ``(Hp, Wp, C)`` array with ``kernel``.
 
     The ``(H, W, C)`` response is computed in ``work`` (float32 or float64) and handed to
-    ``sink(rows, response[rows])`` stripe by stripe, one stripe per thread
+    ``sink(rows, response[rows])`` stripe by stripe, each thread a run of stripes
     (:mod:`._parallel`); FFT hands over the whole image at once. With ``rounding`` it is
     rounded first, half to even, re-deciding outputs within ``tie_tol`` of a tie in float64
     (:func:`._ties.round_exactly`).

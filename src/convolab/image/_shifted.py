@@ -24,11 +24,17 @@ def shifted_correlate(
     """
     hp, wp, c = src.shape
     flat = src.reshape(-1)  # (Hp * Wp * C,), a view: src is contiguous
-    acc = np.zeros(hp * wp * c, dtype=src.dtype)
+    acc = np.empty(hp * wp * c, dtype=src.dtype)  # cells past n are never read
     n = ((hp - kh + 1) * wp - (kw - 1)) * c  # every output sample, and the unused row ends
+    if not taps:
+        acc.fill(0)
     axpy = blas.saxpy if src.dtype == np.float32 else blas.daxpy
-    for i, j, weight in taps:
-        axpy(flat, acc, n=n, a=weight, offx=(i * wp + j) * c)  # acc[:n] += w * flat[off:]
+    for t, (i, j, weight) in enumerate(taps):
+        offset = (i * wp + j) * c
+        if t == 0:  # the first tap writes, saving a pass of zeros
+            np.multiply(flat[offset : offset + n], weight, out=acc[:n])
+        else:
+            axpy(flat, acc, n=n, a=weight, offx=offset)  # acc[:n] += w * flat[off:off + n]
     return acc.reshape(hp, wp, c)[: hp - kh + 1, : wp - kw + 1]
 
 

@@ -20,11 +20,29 @@ from convolab.functional import sliding_windows
 TIE_BUDGET = 2e-3  # largest float32 tolerance worth it: ~0.4% of the outputs recomputed
 _SAFETY = 4.0
 _CHUNK = 1 << 20  # window elements gathered at a time
+_MAX_SHIFT = 12  # weights with finer binary fractions are not checked for exact sums
 
 
 def tie_tolerance(count: float, work: np.dtype, top: float, l1: float) -> float:
     """Error bound of a sum of ``count`` products of pixels ``<= top`` with weights ``l1``."""
     return _SAFETY * count * np.finfo(work).eps * top * l1
+
+
+def exact_sums(weights: list[np.ndarray], work: np.dtype, top: int) -> bool:
+    """True when passes with these weights over integers ``<= top`` make no rounding error.
+
+    Weights that are multiples of ``2**-m`` (integers, 1/4, 1/16, ... as in Sobel, Laplacian,
+    sharpen, 4x4 box) keep every partial sum on a grid of ``2**-M`` (``M`` the sum of the
+    passes' ``m``); sums below ``2**(mantissa - M)`` are then exact in any order, ties
+    included, and need no re-check.
+    """
+    bits, magnitude = 0, float(top)
+    for w in weights:
+        m = next((m for m in range(_MAX_SHIFT + 1) if np.all(np.ldexp(w, m) % 1 == 0)), None)
+        if m is None:
+            return False
+        bits, magnitude = bits + m, magnitude * float(np.abs(w).sum())
+    return magnitude * 2.0**bits < 2.0 ** np.finfo(work).nmant
 
 
 def fft_error_terms(shape: tuple[int, int]) -> float:
