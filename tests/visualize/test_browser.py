@@ -299,6 +299,13 @@ def test_the_real_controls(served_page):
     box = page.locator("#input-canvas").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 28)
     assert "feeds" in page.text_content("#readout")
+    # a click on an output cell pins it: moving away keeps it selected
+    page.evaluate("window.scrollTo(0, 0)")
+    point = page.evaluate("convolabVis.cellCentre('output', 'y2', 0, 3)")
+    page.mouse.click(point["x"], point["y"])
+    page.mouse.move(0, 0)
+    assert page.text_content("#readout").startswith("y[2, 3] = ")
+    assert "(pinned)" in page.text_content("#step-label")
     page.click("[data-copy=code-torch]")
     page.wait_for_function("document.querySelector('#copy-status').textContent !== ''")
 
@@ -427,6 +434,7 @@ def test_screenshot_image_mode_and_narrow_window(browser, server_address, screen
     page.evaluate("convolabVis.image.settled()")
     page.evaluate("convolabVis.image.setKernel('edge_magnitude')")
     save_screenshot(page, screens_dir, "visualize-image")
+    assert page.errors == []
     page.close()
     narrow = open_page(browser, server_address, width=420, height=800)
     narrow.evaluate("convolabVis.selectOutput(0, 2, 3)")

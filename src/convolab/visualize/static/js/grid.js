@@ -111,6 +111,17 @@ export class GridPanel {
     }
   }
 
+  // The centre of cell (row, col) of grid `id`, counted from its first cell past any
+  // padding or cropped margin, in page coordinates.
+  centre(id, row, col) {
+    const box = this.boxes.find((b) => b.grid.id === id);
+    const rect = this.canvas.getBoundingClientRect();
+    return {
+      x: rect.left + window.scrollX + box.x + (col + (box.grid.left ?? 0) + 0.5) * this.cell,
+      y: rect.top + window.scrollY + box.y + (row + (box.grid.top ?? 0) + 0.5) * this.cell,
+    };
+  }
+
   // The grid id and cell (row, col) under canvas point (px, py), or null.
   hit(px, py) {
     for (const box of this.boxes) {

@@ -354,6 +354,8 @@ function hook() {
       return state.drawn;
     },
     values: () => state.layer && { x: state.values.x, w: state.values.w, y: state.output },
+    // Where a cell of a panel ("input", "weight", "output") is drawn, for pointer tests.
+    cellCentre: (panel, id, row, col) => panels[panel].centre(id, row, col),
   };
 }
 
