@@ -10,6 +10,9 @@ times (at least once).
 Targets (issue 5): faster than scipy.ndimage at every size; within 2x of OpenCV for sizes
 >= 15; separable kernels within 3x of OpenCV at every size.
 
+``|us-cv2|`` is the largest difference between the two outputs (OpenCV rounds float32 sums
+and uses its own FFT for kernels of 11+ taps, so a few 1e-5 (float) or 1 (uint8) is normal).
+
 Run: ``.venv/bin/python benchmarks/filters.py [--quick]``.
 """
 
@@ -33,19 +36,20 @@ def _pin_threads() -> None:
         os.environ[var] = str(THREADS)
 
 
-def _median_ms(fn, budget_s: float, max_reps: int) -> float:
+def _median_ms(fn, budget_s: float, max_reps: int) -> tuple[float, float]:
+    """(median, best) wall time in ms."""
     t = time.perf_counter()
     fn()  # warm-up (plans, caches); a call slower than the budget is its own sample
     first = time.perf_counter() - t
     if first > budget_s:
-        return 1e3 * first
+        return 1e3 * first, 1e3 * first
     times = []
     start = time.perf_counter()
     while len(times) < max_reps and (not times or time.perf_counter() - start < budget_s):
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
-    return 1e3 * statistics.median(times)
+    return 1e3 * statistics.median(times), 1e3 * min(times)
 
 
 def _kernels(size: int, rng):
@@ -86,28 +90,37 @@ def main() -> None:
     )
     print(header)
     print("-" * len(header))
-    verdicts = []
+    for image in images.values():  # one-time costs (thread pools, FFT plans) out of the table
+        _time_three(image, np.ones((3, 3)) / 9, 0.0, 1)
+    verdicts, best_verdicts = [], []
     for image_name, image in images.items():
         for size in sizes:
             for kernel_name, kernel in _kernels(size, rng).items():
-                ours, cv, sp = _time_three(image, kernel, budget, reps)
+                (ours, ours_best), (cv, cv_best), (sp, sp_best), diff = _time_three(
+                    image, kernel, budget, reps
+                )
                 checks = _targets(kernel_name, size, ours, cv, sp)
                 verdicts += checks
+                best_verdicts += _targets(kernel_name, size, ours_best, cv_best, sp_best)
                 marks = " ".join(f"{name}:{'ok' if ok else 'MISS'}" for name, ok in checks)
                 print(
                     f"{image_name:9s} {kernel_name:9s} {size:3d} {ours:9.2f} {cv:8.2f} "
-                    f"{sp:9.1f} {cv / ours:7.2f} {sp / ours:8.1f}  {marks}",
+                    f"{sp:9.1f} {cv / ours:7.2f} {sp / ours:8.1f} {cv_best / ours_best:11.2f}"
+                    f" {diff:8.1e}  {marks}",
                     flush=True,
                 )
-    held = sum(ok for _, ok in verdicts)
-    print(f"\ntargets held: {held}/{len(verdicts)}")
-    for target in ("scipy", "cv2<=2x@k>=15", "separable<=3x"):
-        missed = [ok for name, ok in verdicts if name == target]
-        print(f"  {target:15s} {sum(missed)}/{len(missed)}")
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
+    for label, checks in (("medians", verdicts), ("best runs", best_verdicts)):
+        held = sum(ok for _, ok in checks)
+        print(f"targets held ({label}): {held}/{len(checks)}")
+        for target in ("scipy", "cv2<=2x@k>=15", "separable<=3x"):
+            met = [ok for name, ok in checks if name == target]
+            print(f"  {target:15s} {sum(met)}/{len(met)}")
 
 
-def _time_three(image, kernel, budget: float, reps: int) -> tuple[float, float, float]:
-    """Median ms of convolab, cv2.filter2D and scipy.ndimage.correlate on one case."""
+def _time_three(image, kernel, budget: float, reps: int):
+    """(median, best) ms of convolab, cv2.filter2D and scipy.ndimage.correlate on one case,
+    and the largest difference between convolab's and OpenCV's outputs."""
     import cv2
     import numpy as np
     import scipy.ndimage as ndi
@@ -121,7 +134,9 @@ def _time_three(image, kernel, budget: float, reps: int) -> tuple[float, float, 
         lambda: cv2.filter2D(image, -1, k32, borderType=cv2.BORDER_REFLECT), budget, reps
     )
     sp = _median_ms(lambda: ndi.correlate(image, scipy_kernel, mode="reflect"), budget, reps)
-    return ours, cv, sp
+    ours_out = filter_image(image, kernel).astype(np.float64)
+    cv_out = cv2.filter2D(image, -1, k32, borderType=cv2.BORDER_REFLECT).astype(np.float64)
+    return ours, cv, sp, float(np.abs(ours_out - cv_out).max())
 
 
 def _targets(kernel_name: str, size: int, ours: float, cv: float, sp: float):
