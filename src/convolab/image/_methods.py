@@ -166,6 +166,8 @@ def _fft(padded: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     threads = cpu_threads()
     spectrum = scipy.fft.rfft2(padded, shape, workers=threads)  # (C, Hf, Wf // 2 + 1)
     flipped = kernel[::-1, ::-1]  # convolving with it correlates with K
-    spectrum *= scipy.fft.rfft2(flipped, shape, workers=threads)
+    # rfft2 of the zero-padded kernel, transforming only its kh non-zero rows along x
+    rows = scipy.fft.rfft(flipped, shape[1], axis=1, workers=threads)  # (kh, Wf // 2 + 1)
+    spectrum *= scipy.fft.fft(rows, shape[0], axis=0, workers=threads)  # (Hf, Wf // 2 + 1)
     full = scipy.fft.irfft2(spectrum, shape, workers=threads)  # (C, Hf, Wf)
     return full[:, kh - 1 : hp, kw - 1 : wp]  # (C, H, W)
