@@ -87,15 +87,28 @@ class Row:
         return {**asdict(self), "ratio_fwd": self.ratio_fwd, "ratio_bwd": self.ratio_bwd}
 
 
-def median_time(call, repeats: int) -> float:
-    """Median wall time of ``call()`` over ``repeats`` runs, after one warm-up run."""
+def median_time(call, repeats: int, clock=time.perf_counter) -> float:
+    """Median time of ``call()`` over ``repeats`` runs, after one warm-up run."""
     call()
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         call()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return statistics.median(times)
+
+
+def paired_times(first, second, repeats: int) -> tuple[float, float]:
+    """Median wall times of two calls timed alternately (one warm-up each), so that a slow
+    spell of a shared machine hits both."""
+    first(), second()
+    times = ([], [])
+    for _ in range(repeats):
+        for call, bucket in zip((first, second), times):
+            start = time.perf_counter()
+            call()
+            bucket.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def peak_extra_bytes(call) -> int:
@@ -131,9 +144,15 @@ def time_layer(layer: Layer, repeats: int = 5, backward: bool = True, method="au
     x, w, b = _data(layer)
     xt, wt, bt = (torch.from_numpy(a).requires_grad_() for a in (x, w, b))
     args = (layer.stride, layer.padding)
-    with torch.no_grad():
-        torch_fwd = median_time(lambda: F.conv2d(xt, wt, bt, *args), repeats)
-    ours_fwd = median_time(lambda: cf.conv2d(x, w, b, *args, method=method), repeats)
+
+    def torch_forward():
+        with torch.no_grad():
+            return F.conv2d(xt, wt, bt, *args)
+
+    torch_fwd, ours_fwd = paired_times(
+        torch_forward, lambda: cf.conv2d(x, w, b, *args, method=method), repeats
+    )
+    cf.release_workspace()  # so that the peak includes the workspace this call allocates
     row = Row(
         name=layer.name,
         method=auto_method(x.shape, w.shape, *args) if method == "auto" else method,
@@ -158,6 +177,63 @@ def time_layer(layer: Layer, repeats: int = 5, backward: bool = True, method="au
             repeats,
         )
     return row
+
+
+# Big-kernel and thin cases beside the suite, for the cost model's calibration: input and
+# weight shapes (stride 1, no padding).
+METHOD_CASES = (
+    ((1, 3, 256, 256), (8, 3, 31, 31)),
+    ((4, 16, 64, 64), (16, 16, 15, 15)),
+    ((2, 8, 128, 128), (8, 8, 7, 7)),
+)
+
+
+def time_methods(repeats: int = 3) -> list[dict]:
+    """Single-thread process time (ms) of every method on the suite and :data:`METHOD_CASES`.
+
+    Process time on one thread is what the cost model's constants were fitted to: it is
+    stable on a loaded machine, where wall time of two-thread BLAS is not.
+    """
+    from threadpoolctl import threadpool_limits
+
+    import convolab.functional as cf
+
+    cases = [
+        (
+            (layer.batch, layer.in_channels, layer.size, layer.size),
+            (layer.out_channels, layer.in_channels, layer.kernel, layer.kernel),
+            layer.stride,
+            layer.padding,
+        )
+        for layer in SUITE
+    ] + [(x, w, 1, 0) for x, w in METHOD_CASES]
+    rows = []
+    rng = np.random.default_rng(0)
+    with threadpool_limits(limits=1):
+        for x_shape, w_shape, stride, padding in cases:
+            x = rng.standard_normal(x_shape, dtype=np.float32)
+            w = rng.standard_normal(w_shape, dtype=np.float32)
+            row = {
+                "input": x_shape,
+                "weight": w_shape,
+                "stride": stride,
+                "padding": padding,
+                "auto": cf.auto_method(x_shape, w_shape, stride, padding),
+            }
+            for method in ("gemm", "direct", "winograd", "fft"):
+                row[method] = _method_ms(cf.conv2d, (x, w, None, stride, padding), method, repeats)
+            rows.append(row)
+    return rows
+
+
+def _method_ms(conv, args, method: str, repeats: int) -> float:
+    """Median process time of ``conv(*args, method=method)`` in ms; NaN where it can't run."""
+    try:
+        return 1e3 * median_time(
+            lambda: conv(*args, method=method), repeats, clock=time.process_time
+        )
+    except ValueError:  # winograd on a kernel it does not handle
+        return math.nan
 
 
 def geometric_mean(values) -> float:

@@ -32,6 +32,7 @@ Methods and memory
 auto_method                              -- the method method='auto' picks for given shapes
 memory_budget                            -- context manager: workspace budget in bytes
 get_memory_budget, set_memory_budget     -- read / set it (default 256 MiB)
+release_workspace                        -- free this thread's cached workspace
 """
 
 from convolab.functional._api import (
@@ -57,7 +58,12 @@ from convolab.functional._api import (
     max_pool2d,
     max_pool3d,
 )
-from convolab.functional._budget import get_memory_budget, memory_budget, set_memory_budget
+from convolab.functional._budget import (
+    get_memory_budget,
+    memory_budget,
+    release_workspace,
+    set_memory_budget,
+)
 from convolab.functional._conv import auto_method
 from convolab.functional._convolve import convolve
 from convolab.functional._pad import pad
@@ -90,6 +96,7 @@ __all__ = [
     "max_pool3d",
     "memory_budget",
     "pad",
+    "release_workspace",
     "set_memory_budget",
     "sliding_windows",
     "unfold",

@@ -28,6 +28,9 @@ METHODS = ("auto", "direct", "fft")
 # transform (3 transforms per convolution, complex-to-real halves included).
 DIRECT_MACS = 1.5e9
 FFT_POINTS = 2.0e8
+SMALL_SECONDS = 2e-5  # below this direct cost no FFT can win: its set-up alone takes longer
+SMALL_WORK = SMALL_SECONDS * DIRECT_MACS  # n * m below which 'auto' is surely direct
+NUMERIC = "biufc"
 
 
 def _as_sequence(value, name: str) -> np.ndarray:
@@ -37,7 +40,7 @@ def _as_sequence(value, name: str) -> np.ndarray:
     array = array.reshape(-1)
     if array.size == 0:
         raise invalid(name, "an empty sequence", "a non-empty 1-D sequence")
-    if array.dtype.kind not in "biufc":
+    if array.dtype.kind not in NUMERIC:
         raise TypeError(f"{name} must be a numeric sequence, got dtype {array.dtype}")
     return array
 
@@ -74,17 +77,27 @@ def _fft(a: np.ndarray, v: np.ndarray, dtype) -> np.ndarray:
     return full.astype(dtype, copy=False)
 
 
-def _fft_is_cheaper(a: np.ndarray, v: np.ndarray) -> bool:
+def _fft_is_cheaper(a: np.ndarray, v: np.ndarray, mode: str) -> bool:
+    """FFT's estimated time against the direct loop's ``outputs * len(v)`` multiply-adds."""
+    outputs = _span(mode, len(a), len(v))
+    direct_seconds = (outputs.stop - outputs.start) * len(v) / DIRECT_MACS
+    if direct_seconds < SMALL_SECONDS:
+        return False
     points = scipy.fft.next_fast_len(len(a) + len(v) - 1, real=True)
     fft_seconds = 3 * points * math.log2(points) / FFT_POINTS
     exact = a.dtype.kind in "fc" or _integer_sums_exact(a, v)
-    return exact and fft_seconds < len(a) * len(v) / DIRECT_MACS
+    return exact and fft_seconds < direct_seconds
 
 
 def _integer_sums_exact(a: np.ndarray, v: np.ndarray) -> bool:
     """Whether float64 FFT arithmetic recovers integer results exactly (sums < 2**52)."""
     bound = float(np.abs(a).max()) * float(np.abs(v).max()) * min(len(a), len(v))
     return bound < 2.0**52
+
+
+def _small_valid(n: int, m: int, mode) -> bool:
+    """A 'valid' convolution of few outputs: ``(|n - m| + 1) * min(n, m)`` multiply-adds."""
+    return mode == "valid" and (abs(n - m) + 1) * min(n, m) <= SMALL_WORK
 
 
 def convolve(a, v, mode="full", method="auto") -> np.ndarray:
@@ -105,6 +118,17 @@ def convolve(a, v, mode="full", method="auto") -> np.ndarray:
     >>> convolve([1, 2, 3], [0, 1, 0.5])
     array([0. , 1. , 2.5, 4. , 1.5])
     """
+    if (
+        method == "auto"
+        and type(a) is type(v) is np.ndarray
+        and (a.size * v.size <= SMALL_WORK or _small_valid(a.size, v.size, mode))
+    ):
+        # The common short case with as few Python operations as possible: numpy checks the
+        # arguments, and on a complaint the checks below say what is wrong in our words.
+        try:
+            return np.convolve(a, v, mode)
+        except (ValueError, TypeError):
+            pass
     a, v = _as_sequence(a, "a"), _as_sequence(v, "v")
     mode = as_choice(mode, "mode", MODES)
     method = as_choice(method, "method", METHODS)
@@ -112,7 +136,7 @@ def convolve(a, v, mode="full", method="auto") -> np.ndarray:
         a, v = v, a
     dtype = np.result_type(a, v)
     if method == "auto":
-        if not _fft_is_cheaper(a, v):
+        if not _fft_is_cheaper(a, v, mode):
             return np.convolve(a, v, mode)
         method = "fft"
     with np.errstate(all="ignore"):
