@@ -10,6 +10,7 @@ import torch
 import torchvision
 
 from convolab.models import create_model, list_models, model_info
+from convolab.models._trace import aten_ops
 
 PARAMS = {
     "lenet5": 61_706,
@@ -86,6 +87,19 @@ def test_torchvision_state_dict_loads_and_outputs_agree(pair):
 def test_forward_backward_smoke(pair):
     name, ours, _ = pair
     _smoke(ours.train(), name)
+
+
+@pytest.mark.parametrize("name", ["alexnet", "vgg11", "vgg19_bn", "resnet18", "resnet152"])
+def test_same_aten_operators_as_torchvision(name):
+    """The same operators in the same order, forward (eval) and forward+backward (train):
+    the same kernels run, so the two cost the same (what benchmarks/zoo.py times)."""
+    with torch.device("meta"):
+        ours, reference = create_model(name), getattr(torchvision.models, name)()
+        x = torch.zeros(2, 3, _test_size(name), _test_size(name))
+        assert aten_ops(ours.eval(), x) == aten_ops(reference.eval(), x)
+        ours_train = aten_ops(ours.train(), x, backward=True)
+        assert ours_train == aten_ops(reference.train(), x, backward=True)
+    assert "aten.convolution_backward.default" in ours_train
 
 
 @pytest.mark.parametrize("name", [*OTHERS, "vgg11_bn", "resnet18", "resnet50"])

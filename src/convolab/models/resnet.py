@@ -43,10 +43,11 @@ class BasicBlock(nn.Module):
         self.stride = stride
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        identity = x if self.downsample is None else self.downsample(x)
         out = self.relu(self.bn1(self.conv1(x)))  # (N, planes, H / stride, W / stride)
         out = self.bn2(self.conv2(out))
-        return self.relu(out + identity)
+        identity = x if self.downsample is None else self.downsample(x)
+        out += identity  # in place, as torchvision: one activation buffer less per block
+        return self.relu(out)
 
 
 class Bottleneck(nn.Module):
@@ -67,11 +68,12 @@ class Bottleneck(nn.Module):
         self.stride = stride
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        identity = x if self.downsample is None else self.downsample(x)
         out = self.relu(self.bn1(self.conv1(x)))  # (N, planes, H, W)
         out = self.relu(self.bn2(self.conv2(out)))  # (N, planes, H / stride, W / stride)
         out = self.bn3(self.conv3(out))  # (N, 4 * planes, H / stride, W / stride)
-        return self.relu(out + identity)
+        identity = x if self.downsample is None else self.downsample(x)
+        out += identity  # in place, as torchvision: one activation buffer less per block
+        return self.relu(out)
 
 
 class ResNet(nn.Module):
