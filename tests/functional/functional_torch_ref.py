@@ -7,6 +7,8 @@ something it does not share code with.
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -20,6 +22,11 @@ TORCH_MODE = {
     "replicate": "replicate",
     "circular": "circular",
 }
+
+
+def seed_of(*parts) -> int:
+    """A reproducible seed for a parametrized case (``hash`` of strings varies per run)."""
+    return zlib.crc32(repr(parts).encode())
 
 
 def t(a) -> torch.Tensor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from functional_torch_ref import assert_close, random_conv_case, torch_conv
+from functional_torch_ref import assert_close, random_conv_case, seed_of, torch_conv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,13 +39,14 @@ def reflect_ok(padding, x, w, stride, dilation):
 
 
 @pytest.mark.parametrize("method", ["gemm", "direct", "fft", "auto"])
+@pytest.mark.parametrize("dilation", [1, 2])
 @pytest.mark.parametrize("stride", [1, 2])
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("ndim", [1, 2, 3])
-def test_conv_grid(ndim, form, mode, stride, method):
-    rng = np.random.default_rng(abs(hash((ndim, form, mode, stride, method))) % 2**32)
-    x, w, b, _, dilation, groups = random_conv_case(rng, ndim, stride=stride)
+def test_conv_grid(ndim, form, mode, stride, dilation, method):
+    rng = np.random.default_rng(seed_of(ndim, form, mode, stride, dilation, method))
+    x, w, b, _, dilation, groups = random_conv_case(rng, ndim, stride=stride, dilation=dilation)
     padding = padding_of(form, rng, ndim, w.shape[2:], x.shape[-ndim:])
     if mode == "reflect" and not reflect_ok(padding, x, w, stride, dilation):
         padding = "valid"
