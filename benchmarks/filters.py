@@ -82,11 +82,13 @@ def main() -> None:
     }
     print(
         f"threads: {THREADS} (cv2, OpenBLAS, FFT on {len(os.sched_getaffinity(0))} CPUs); "
-        f"times in ms, medians; ratio = other / convolab (> 1: convolab faster)"
+        f"load average {os.getloadavg()[0]:.1f}; times in ms, medians; ratio = other / "
+        "convolab (> 1: convolab faster); 'best' = ratio of the fastest runs"
     )
     header = (
         f"{'image':9s} {'kernel':9s} {'k':>3s} {'convolab':>9s} {'cv2':>8s} "
-        f"{'scipy':>9s} {'cv2/us':>7s} {'scipy/us':>8s}  targets"
+        f"{'scipy':>9s} {'cv2/us':>7s} {'scipy/us':>8s} {'best cv2/us':>11s} "
+        f"{'|us-cv2|':>8s}  targets"
     )
     print(header)
     print("-" * len(header))

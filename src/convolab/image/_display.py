@@ -24,16 +24,15 @@ _WHITE = {np.dtype(np.uint8): 255.0, np.dtype(np.uint16): 65535.0}
 def to_display(response: np.ndarray, kind: str, white: float = 1.0) -> np.ndarray:
     """A float response as uint8 for viewing; ``kind`` is 'image', 'signed' or 'magnitude'.
 
-    ``white`` is the image's full-scale value (255 for uint8 images, 1.0 for float).
+    ``white`` is the image's full-scale value (255 for uint8 images, 1.0 for float). For a
+    uint8 image, 'image' responses come out exactly as ``filter_image`` rounds them.
     """
-    r = np.asarray(response, dtype=np.float64) / white
-    if kind == "image":
-        shown = r
-    else:
+    r = np.asarray(response, dtype=np.float64) * (255.0 / white)  # 0..255, exact for uint8
+    if kind != "image":
         spread = np.percentile(np.abs(r), PERCENTILE)
         spread = spread if spread > 0 else 1.0
-        shown = 0.5 + 0.5 * r / spread if kind == "signed" else r / spread
-    return np.rint(np.clip(shown, 0.0, 1.0) * 255).astype(np.uint8)
+        r = 127.5 + 127.5 * r / spread if kind == "signed" else 255.0 * r / spread
+    return np.clip(np.rint(r), 0, 255).astype(np.uint8)
 
 
 def display_kernel(

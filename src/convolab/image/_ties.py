@@ -67,9 +67,9 @@ def round_exactly(
     rounded = np.rint(response)
     if tol is not None:
         distance = np.abs(np.subtract(response, rounded, out=response), out=response)
-        near = distance >= 0.5 - tol  # |r - rint(r)| is 0.5 at a tie
-        if near.any():
-            y, x, c = np.unravel_index(np.flatnonzero(near), near.shape)  # 1-D scan: fast
+        near = np.flatnonzero(distance >= 0.5 - tol)  # |r - rint(r)| is 0.5 at a tie
+        if near.size:
+            y, x, c = np.unravel_index(near, distance.shape)
             rounded[y, x, c] = _exact(padded, kernel, y + first_row, x, c)
     return rounded
 
