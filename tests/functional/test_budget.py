@@ -73,3 +73,20 @@ def test_budget_bounds_backward_too():
 
 def test_torch_reference_is_float64():
     assert t(np.ones(2, np.float32)).dtype.is_floating_point
+
+
+def test_threaded_copies_give_the_same_answer(monkeypatch):
+    from convolab.functional import _parallel
+
+    monkeypatch.setattr(_parallel, "MIN_BYTES", 0)  # split even tiny copies across threads
+    monkeypatch.setattr(_parallel, "workers", lambda: 3)
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((3, 4, 9, 9))
+    w = rng.standard_normal((6, 2, 3, 3))
+    g = rng.standard_normal((3, 6, 9, 9))
+    assert_close(
+        cf.conv2d(x, w, None, 1, 1, 1, 2, method="gemm"), torch_conv(x, w, None, 1, 1, 1, 2)
+    )
+    ref = cf.conv2d_input(x.shape, w, g, 1, 1, 1, 2)
+    monkeypatch.setattr(_parallel, "workers", lambda: 1)
+    assert_close(ref, cf.conv2d_input(x.shape, w, g, 1, 1, 1, 2))

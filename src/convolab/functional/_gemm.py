@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from convolab.functional import _parallel as parallel
 from convolab.functional._budget import plan_chunks, workspace
 from convolab.functional._windows import sliding_windows
 
@@ -42,7 +43,7 @@ def im2col(windows: np.ndarray, groups: int, buffer: np.ndarray, ones_row: bool 
     cols = buffer[: nb * groups * (rows + ones_row) * cells]
     cols = cols.reshape(nb, groups, rows + ones_row, cells)
     grouped = (nb, groups, channels // groups, *blocks.shape[2:])
-    np.copyto(cols[:, :, :rows].reshape(grouped), blocks.reshape(grouped))
+    parallel.copyto(cols[:, :, :rows].reshape(grouped), blocks.reshape(grouped))
     if ones_row:
         cols[:, :, rows] = 1
     return cols
@@ -94,7 +95,7 @@ def _forward_folded(windows, wg, bias, buffer, target):
     out_axes, kernel_axes = _layout(windows, ndim)
     blocks = windows.transpose(1, *kernel_axes, 0, *out_axes)  # (C, *k, nb, *out)
     cols = buffer[: blocks.size].reshape(blocks.shape)
-    np.copyto(cols, blocks)
+    parallel.copyto(cols, blocks)
     groups = wg.shape[0]
     product = np.matmul(wg, cols.reshape(groups, wg.shape[2], -1))  # (G, Og, nb*L)
     product = product.reshape(-1, *target.shape[:1], *target.shape[2:])  # (O, nb, *out)
@@ -153,9 +154,16 @@ def gemm_input_grad(
         np.matmul(wt, chunk.reshape(nb, groups, o // groups, cells), out=cols)  # (nb,G,CgK,Lc)
         cols = cols.reshape(nb, channels, *kernel, *chunk.shape[2:])  # (nb, C, *k, *out_chunk)
         target = view[batch, :, rows]  # (nb, C, *out_chunk, *k), aliases dx
-        for index in np.ndindex(*kernel):
-            target[(Ellipsis, *index)] += cols[(slice(None), slice(None), *index)]
+        # Channels scatter into disjoint cells of dx, so they can be split across threads.
+        parallel.split_apply(_scatter_add, (target, cols), 1, cols.nbytes)
     return dx
+
+
+def _scatter_add(target: np.ndarray, cols: np.ndarray) -> None:
+    """col2im: add ``cols (nb, C, *k, *out)`` onto the windows ``target (nb, C, *out, *k)``."""
+    kernel = cols.shape[2 : 2 + (cols.ndim - 2) // 2]
+    for index in np.ndindex(*kernel):
+        target[(Ellipsis, *index)] += cols[(slice(None), slice(None), *index)]
 
 
 def gemm_weight_grad(
@@ -176,7 +184,7 @@ def gemm_weight_grad(
     for batch, rows in chunks:
         chunk = windows[batch, :, rows].transpose(1, *kernel_axes, 0, *out_axes)  # (C,*k,nb,*o)
         cols = buffer[: chunk.size].reshape(chunk.shape)
-        np.copyto(cols, chunk)
+        parallel.copyto(cols, chunk)
         cols = cols.reshape(groups, grad.shape[2], -1)  # (G, Cg*K, nb*Lc)
         g = np.moveaxis(grad_out[batch, :, rows], 1, 0)  # (O, nb, *out_chunk)
         g = g.reshape(groups, o // groups, -1)  # (G, Og, nb*Lc)
