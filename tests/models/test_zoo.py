@@ -167,3 +167,14 @@ def test_resnet_blocks_follow_the_paper():
     assert r50.layer1[0].downsample is not None and r50.layer1[1].downsample is None
     convs = [m for m in r50.modules() if isinstance(m, torch.nn.Conv2d)]
     assert all(m.bias is None for m in convs)
+
+
+def test_minimum_input_size_of_a_custom_model_with_same_padding():
+    from torch import nn
+
+    from convolab.models._input import min_input_size
+    from convolab.nn import Conv2dSame
+
+    # 'SAME' never shrinks below 1, so only the unpadded 5x5 pooling sets the minimum
+    model = nn.Sequential(Conv2dSame(1, 2, 7, stride=2), nn.MaxPool2d(5), Conv2dSame(2, 2, 4))
+    assert min_input_size(model) == (9, 9)

@@ -10,6 +10,7 @@ from torch import Tensor, nn
 
 from convolab import shape
 from convolab._args import invalid
+from convolab.nn import Conv2dSame
 
 # Above this the search stops: no model of the zoo needs an input anywhere near it.
 _MAX_SEARCH = 1 << 14
@@ -38,6 +39,8 @@ def _output_size(layer: nn.Module, size: int, dim: int) -> int:
     k, s = _pair(layer.kernel_size, dim), _pair(layer.stride, dim)
     if isinstance(layer, nn.Conv2d):
         padding = layer.padding if isinstance(layer.padding, str) else layer.padding[dim]
+        if isinstance(layer, Conv2dSame):  # TensorFlow 'SAME', static or per call
+            padding = "same"
         return shape.conv_output_size(size, k, s, padding, layer.dilation[dim])
     dilation = _pair(getattr(layer, "dilation", 1), dim)
     return shape.pool_output_size(size, k, s, _pair(layer.padding, dim), dilation, layer.ceil_mode)
