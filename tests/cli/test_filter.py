@@ -225,3 +225,13 @@ def test_kernel_errors_from_the_library_reach_the_user(capsys, tmp_path, photo):
         capsys, str(photo), "-k", "box", "--size", "0", "-o", str(tmp_path / "o.png")
     )
     assert code == 2 and "size must be an int >= 1, got 0" in err
+
+
+def test_decompression_bomb_refused_with_the_default_limit(capsys, tmp_path):
+    bomb = tmp_path / "bomb.png"
+    Image.new("1", (10_000, 9_000)).save(bomb)  # 90 Mpx of zeros: a ~10 kB file
+    assert bomb.stat().st_size < 200_000
+    out = tmp_path / "out.png"
+    code, _, err = run(capsys, str(bomb), "-k", "blur", "-o", str(out))
+    assert code == 2 and "90000000 pixels (10000x9000), more than max_pixels=89478485" in err
+    assert not out.exists()

@@ -39,7 +39,7 @@ def register(subparsers) -> None:
         "--matrix",
         metavar="ROWS|@FILE",
         help="a custom kernel: rows split by ';', values by ',' (e.g. "
-        "'0,-1,0;-1,5,-1;0,-1,0'), or @FILE (.npy, or text as np.loadtxt reads)",
+        "'0,-1,0;-1,5,-1;0,-1,0'), or @FILE (.npy, or text: a row per line)",
     )
     what.add_argument("--list", action="store_true", help="list the kernels and exit")
     p.add_argument("--output", "-o", help="output image file (.png, .jpg, .tif, .bmp, .webp)")
