@@ -211,6 +211,17 @@ def test_float_dtypes_are_preserved(dtype):
     np.testing.assert_allclose(got, reference(image, kernel, "nearest"), atol=tol)
 
 
+def test_views_and_byte_orders():
+    image = RNG.integers(0, 65536, (30, 20, 3), dtype=np.uint16)
+    kernel = get_kernel("box_blur", size=2)
+    want = filter_image(np.ascontiguousarray(image.transpose(1, 0, 2)[::2]), kernel)
+    np.testing.assert_array_equal(filter_image(image.transpose(1, 0, 2)[::2], kernel), want)
+    swapped = image.astype(">u2")
+    got = filter_image(swapped, kernel)
+    assert got.dtype == np.uint16
+    np.testing.assert_array_equal(got, filter_image(image, kernel))
+
+
 def test_nan_propagates_in_float_images():
     image = RNG.random((9, 9))
     image[4, 4] = np.nan

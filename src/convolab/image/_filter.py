@@ -203,6 +203,8 @@ def check_image(image) -> np.ndarray:
     """``image`` as an ndarray of a supported layout and dtype, or a clear error."""
     if not isinstance(image, np.ndarray):
         image = np.asarray(image)
+    if not image.dtype.isnative:  # e.g. big-endian samples from a TIFF: same values, native
+        image = image.astype(image.dtype.newbyteorder("="))
     if image.dtype not in _INTEGER and image.dtype not in _FLOATS:
         raise TypeError(
             f"image must be an array of dtype uint8, uint16 or float, got an array "
