@@ -20,6 +20,7 @@ class Runtime:
     device: torch.device
     rank: int = 0
     world: int = 1
+    owns_group: bool = False  # this process created the process group (and ends it)
 
     @property
     def main(self) -> bool:
@@ -55,14 +56,15 @@ def start(device: str) -> Runtime:
     dev = resolve_device(device, local_rank)
     if dev.type == "cuda":
         torch.cuda.set_device(dev)
-    if not dist.is_initialized():
+    owns = not dist.is_initialized()
+    if owns:
         dist.init_process_group("nccl" if dev.type == "cuda" else "gloo")
-    return Runtime(dev, dist.get_rank(), dist.get_world_size())
+    return Runtime(dev, dist.get_rank(), dist.get_world_size(), owns)
 
 
 def stop(runtime: Runtime) -> None:
-    """Leave the process group (a no-op for a single process)."""
-    if runtime.world > 1 and dist.is_initialized():
+    """Leave the process group if :func:`start` created it."""
+    if runtime.owns_group and dist.is_initialized():
         dist.destroy_process_group()
 
 
