@@ -131,3 +131,10 @@ def test_malicious_checkpoint_refused_by_eval(tmp_path, capsys):
     assert main(["eval", str(tmp_path / "evil.pt")]) == 2
     captured = capsys.readouterr()
     assert "refusing to load" in captured.err and "pwned" not in captured.out
+
+
+def test_resume_without_a_checkpoint(tmp_path, capsys):
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "config.json").write_text('{"epochs": 2}')
+    assert main(["train", "lenet5", "--out", str(tmp_path / "r"), "--resume"]) == 2
+    assert "nothing to resume" in capsys.readouterr().err

@@ -41,6 +41,11 @@ class RunDir:
         """
         held = [n for n in RUN_FILES if (self.path / n).exists()]
         if config.resume:
+            if not (self.path / "last.pt").is_file():
+                raise FileNotFoundError(
+                    f"nothing to resume in {str(self.path)!r}: no last.pt (a run writes it at "
+                    f"the end of its first epoch); start over with --force"
+                )
             state = load_checkpoint(self.path / "last.pt")
             changed = config.differences(TrainConfig.from_dict(state["config"]))
             if changed:
