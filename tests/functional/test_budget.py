@@ -84,9 +84,10 @@ def test_threaded_copies_give_the_same_answer(monkeypatch):
     x = rng.standard_normal((3, 4, 9, 9))
     w = rng.standard_normal((6, 2, 3, 3))
     g = rng.standard_normal((3, 6, 9, 9))
-    assert_close(
-        cf.conv2d(x, w, None, 1, 1, 1, 2, method="gemm"), torch_conv(x, w, None, 1, 1, 1, 2)
-    )
+    b = rng.standard_normal(6)
+    for bias in (None, b):  # samples split across workers, each with its own workspace
+        ours = cf.conv2d(x, w, bias, 1, 1, 1, 2, method="gemm")
+        assert_close(ours, torch_conv(x, w, bias, 1, 1, 1, 2))
     ref = cf.conv2d_input(x.shape, w, g, 1, 1, 1, 2)
     monkeypatch.setattr(_parallel, "workers", lambda: 1)
     assert_close(ref, cf.conv2d_input(x.shape, w, g, 1, 1, 1, 2))

@@ -8,6 +8,8 @@ one of the methods on an already padded input.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from convolab._args import as_tuple, invalid
@@ -90,6 +92,26 @@ def add_bias(out: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
     return out
 
 
+def conv_geometry(ndim, size, kernel, stride, padding, dilation):
+    """Stride and dilation tuples and padding pairs, validated (the kernel must fit).
+
+    Training loops repeat the same shapes, so answers for hashable arguments are cached.
+    """
+    try:
+        return _cached_geometry(ndim, size, kernel, stride, padding, dilation)
+    except TypeError:  # lists are not hashable: validate without the cache
+        return _cached_geometry.__wrapped__(ndim, size, kernel, stride, padding, dilation)
+
+
+@functools.lru_cache(maxsize=256, typed=True)
+def _cached_geometry(ndim, size, kernel, stride, padding, dilation):
+    stride = as_tuple(stride, ndim, "stride", minimum=1)
+    dilation = as_tuple(dilation, ndim, "dilation", minimum=1)
+    pads = resolve_padding(padding, size, kernel, stride, dilation)
+    conv_output_size(size, kernel, stride, pads, dilation)  # raises if the kernel does not fit
+    return stride, dilation, pads
+
+
 def conv_nd(
     ndim,
     input,
@@ -109,11 +131,9 @@ def conv_nd(
     b = as_bias(bias, w.shape[0])
     groups = check_groups(groups, x.shape[1], w.shape[0], w.shape[1])
     mode, method = as_padding_mode(padding_mode), as_method(method)
-    stride = as_tuple(stride, ndim, "stride", minimum=1)
-    dilation = as_tuple(dilation, ndim, "dilation", minimum=1)
-    kernel = w.shape[2:]
-    pads = resolve_padding(padding, x.shape[2:], kernel, stride, dilation)
-    conv_output_size(x.shape[2:], kernel, stride, pads, dilation)  # raises if k does not fit
+    stride, dilation, pads = conv_geometry(
+        ndim, x.shape[2:], w.shape[2:], stride, padding, dilation
+    )
     dtype = common_dtype(x, w, b)
     xp = pad_pairs(x.astype(dtype, copy=False), pads, mode)  # (N, C, *padded)
     b = None if b is None else b.astype(dtype, copy=False)

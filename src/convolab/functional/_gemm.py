@@ -11,6 +11,7 @@ budget (:mod:`convolab.functional._budget`).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -68,6 +69,9 @@ def _row_bytes(windows: np.ndarray, ndim: int, out_channels: int = 0) -> int:
 # ~10% faster folded, while small weights (LeNet's 16x150) prefer per-sample products.
 FOLD_BELOW_CELLS = 1024
 FOLD_ABOVE_WEIGHTS = 65536
+# Per-sample products below this many flops run on one BLAS thread (OpenBLAS's own cut-off
+# is about this size), so the samples are split across threads instead (LeNet's layers).
+THREADED_GEMM_FLOPS = 4e6
 
 
 def gemm_forward(xp: np.ndarray, weight: np.ndarray, bias, stride, dilation, groups: int):
@@ -83,10 +87,25 @@ def gemm_forward(xp: np.ndarray, weight: np.ndarray, bias, stride, dilation, gro
     ones = (batch.stop - batch.start) * groups * (rows.stop - rows.start) * math.prod(out_size[1:])
     buffer = _workspace(windows, chunks, xp.dtype, extra=ones)  # columns + a ones row
     fold = math.prod(out_size) < FOLD_BELOW_CELLS and wg[0].size > FOLD_ABOVE_WEIGHTS
-    forward = _forward_folded if fold else _forward_per_sample
+    small = 2 * wg[0].size * math.prod(out_size) < THREADED_GEMM_FLOPS
     for batch, rows in chunks:
-        forward(windows[batch, :, rows], wg, bias, buffer, out[batch, :, rows])
+        if fold:
+            _forward_folded(windows[batch, :, rows], wg, bias, buffer, out[batch, :, rows])
+        elif small:  # BLAS runs such products on one thread: split the samples instead
+            work = (windows[batch, :, rows], out[batch, :, rows])
+            parallel.split_apply(
+                functools.partial(_forward_own_buffer, wg=wg, bias=bias), work, 0, buffer.nbytes
+            )
+        else:
+            _forward_per_sample(windows[batch, :, rows], wg, bias, buffer, out[batch, :, rows])
     return out
+
+
+def _forward_own_buffer(windows, target, *, wg, bias) -> None:
+    """:func:`_forward_per_sample` with this thread's own workspace (for worker threads)."""
+    ones = windows.shape[0] * wg.shape[0] * math.prod(target.shape[2:])  # the bias row
+    buffer = workspace(windows.size + ones, windows.dtype)  # columns + the bias row
+    _forward_per_sample(windows, wg, bias, buffer, target)
 
 
 def _forward_folded(windows, wg, bias, buffer, target):

@@ -7,6 +7,7 @@ tinygrad's ``_pool`` serves every windowed op.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -48,11 +49,12 @@ def sliding_windows(x, kernel_size, stride=1, dilation=1, *, writeable=False) ->
     x = np.asarray(x)
     if x.ndim < 3:
         raise shape_error("x", x.shape, "an array (N, C, *spatial) with at least 1 spatial axis")
-    ndim = x.ndim - 2
-    kernel = as_tuple(kernel_size, ndim, "kernel_size", minimum=1)
-    stride = as_tuple(stride, ndim, "stride", minimum=1)
-    dilation = as_tuple(dilation, ndim, "dilation", minimum=1)
-    out = conv_output_size(x.shape[2:], kernel, stride, 0, dilation)
+    try:
+        kernel, stride, dilation, out = _window_geometry(x.shape, kernel_size, stride, dilation)
+    except TypeError:  # lists are not hashable: validate without the cache
+        kernel, stride, dilation, out = _window_geometry.__wrapped__(
+            x.shape, kernel_size, stride, dilation
+        )
     steps = x.strides[2:]
     strides = (
         *x.strides[:2],
@@ -60,6 +62,16 @@ def sliding_windows(x, kernel_size, stride=1, dilation=1, *, writeable=False) ->
         *(step * d for step, d in zip(steps, dilation)),
     )
     return as_strided(x, (*x.shape[:2], *out, *kernel), strides, writeable=writeable)
+
+
+@functools.lru_cache(maxsize=256, typed=True)
+def _window_geometry(shape, kernel_size, stride, dilation):
+    """Validated kernel, stride, dilation tuples and the window counts (cached: repeated)."""
+    ndim = len(shape) - 2
+    kernel = as_tuple(kernel_size, ndim, "kernel_size", minimum=1)
+    stride = as_tuple(stride, ndim, "stride", minimum=1)
+    dilation = as_tuple(dilation, ndim, "dilation", minimum=1)
+    return kernel, stride, dilation, conv_output_size(shape[2:], kernel, stride, 0, dilation)
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> np.ndarray:
