@@ -17,13 +17,16 @@ layers and the big-kernel cases in ``benchmarks/conv_suite.py --methods``: sgemm
 95 GFLOP/s on the suite's large layers, im2col copies 14 GB/s (ResNet-50 3x3: 55 MiB in
 3.8 ms), Winograd transforms ~4 ns per tile element and channel (ResNet-50 3x3, VGG-16
 conv3_1 and AlexNet conv3-5), scipy.fft ~6 GFLOP/s (a 15x15 kernel on 64x64 maps).
-float64 halves the rates.
+float64 halves the rates. BLAS, scipy.fft and the im2col copies use every CPU (their
+rates scale with the CPU count); the Winograd transforms and the direct method's copies
+run on one.
 """
 
 from __future__ import annotations
 
 import math
 
+from convolab.functional._parallel import workers
 from convolab.functional._winograd import winograd_applies
 
 GEMM_FLOPS = 9.5e10  # float32 sgemm, flop/s, for well-shaped products
@@ -35,8 +38,8 @@ CALL_SECONDS = 3e-6  # Python + dispatch overhead per BLAS call or kernel offset
 
 
 def _rate(itemsize: int, *dims: int) -> float:
-    """Sustained flop/s of a product whose thin dimensions are ``dims``."""
-    rate = GEMM_FLOPS * 4 / itemsize  # float64 runs at half the float32 rate
+    """Sustained flop/s of a product whose thin dimensions are ``dims``, on every CPU."""
+    rate = GEMM_FLOPS * 4 / itemsize * workers()  # float64 runs at half the float32 rate
     for m in dims:
         rate *= m / (m + THIN)
     return rate
@@ -51,7 +54,7 @@ def estimate(method: str, x_shape, w_shape, out_size, stride, dilation, groups, 
     flops = 2.0 * n * o * cells * cg * k
     cols = n * c * k * cells * itemsize
     if method == "gemm":
-        copy = 0 if k == 1 and set(stride) == {1} else cols / COPY_BYTES
+        copy = 0 if k == 1 and set(stride) == {1} else cols / (COPY_BYTES * workers())
         return flops / _rate(itemsize, og) + copy + CALL_SECONDS * n * groups
     if method == "direct":
         updates = n * (c + o) * k * cells * itemsize
@@ -75,7 +78,8 @@ def _fft_estimate(x_shape, w_shape, groups, itemsize):
     transforms = 5.0 * f * max(math.log2(f), 1) * (n * c + n * o + o * cg)
     products = 8.0 * f / 2 * n * o * cg  # rfft keeps about half the frequencies
     speed = 4 / itemsize
-    return transforms / (FFT_FLOPS * speed) + products / _rate(itemsize, o // groups)
+    seconds = transforms / (FFT_FLOPS * speed * workers())  # scipy.fft uses every CPU
+    return seconds + products / _rate(itemsize, o // groups)
 
 
 def choose_method(x_shape, w_shape, out_size, stride, dilation, groups, itemsize) -> str:
