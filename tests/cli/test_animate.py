@@ -42,6 +42,18 @@ def test_signal_writes_a_gif(tmp_path, capsys):
         assert gif.n_frames == 60
 
 
+def test_signal_gaussian_sigma(tmp_path, capsys):
+    def first_t(sigma: str) -> float:
+        argv = ["animate", "signal", "--f", "gaussian", "--g", "box", "--sigma", sigma]
+        assert main([*argv, "--frames", "12", "-o", str(tmp_path / f"{sigma}.gif")]) == 0
+        return float(capsys.readouterr().out.split("t from ")[1].split()[0])
+
+    assert first_t("0.3") > first_t("1") / 2  # the drawn t range shrinks with sigma
+    argv = ["animate", "signal", "--f", "gaussian", "--sigma", "-1", "-o", str(tmp_path / "x.gif")]
+    assert main(argv) == 2
+    assert "sigma must be a positive finite number, got -1.0" in _error(capsys)
+
+
 def test_conv2d_issue_example(tmp_path, capsys):
     out = tmp_path / "conv.gif"
     argv = [

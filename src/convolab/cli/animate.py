@@ -31,6 +31,12 @@ def _register_signal(kinds) -> None:
     )
     p.add_argument("--f", default="box", help="the fixed function (default box)")
     p.add_argument("--g", default="box", help="the sliding function (default box)")
+    p.add_argument(
+        "--sigma",
+        type=float,
+        default=1.0,
+        help="standard deviation of a gaussian operand (default 1)",
+    )
     p.add_argument("--frames", type=int, default=90, help="frames, one per t (default 90)")
     p.add_argument("--fps", type=int, default=15, help="frames per second (default 15)")
     _output(p, "box.gif (or .mp4 with ffmpeg)")
@@ -119,6 +125,11 @@ def _run_signal(args) -> str:
     from convolab import signal, viz
 
     f, g = signal.get_function(args.f, "--f"), signal.get_function(args.g, "--g")
+    if args.sigma != 1.0:  # the library's gaussian has sigma 1
+        f, g = (
+            signal.gaussian(args.sigma) if name == "gaussian" else fn
+            for name, fn in ((args.f, f), (args.g, g))
+        )
     out = _check_output(args.output, args.force, (".gif", ".mp4"))
     animation = viz.animate_signal(f, g, frames=args.frames, fps=args.fps)
     _write(animation, out)
