@@ -15,7 +15,7 @@ convolve             -- discrete 1-D convolution of sequences (numpy.convolve se
 """
 
 from convolab.signal._continuous import continuous_convolve, convolution
-from convolab.signal._discrete import convolve as convolve  # discrete 1-D, numpy.convolve API
+from convolab.signal._discrete import convolve
 from convolab.signal._functions import (
     LIBRARY,
     Function,
