@@ -79,15 +79,19 @@ class BatchLoader:
         else:
             self.sampler = range(rank, len(dataset), world)
         drop_last = shuffle and len(self.sampler) > batch_size
-        batches = BatchSampler(self.sampler, batch_size, drop_last=drop_last)
-        self.loader = DataLoader(
-            dataset,
-            batch_size=None,
-            sampler=batches,
-            num_workers=workers,
-            pin_memory=pin_memory and torch.cuda.is_available(),
-            persistent_workers=workers > 0,
-        )
+        self.batches = BatchSampler(self.sampler, batch_size, drop_last=drop_last)
+        self.dataset, self.pin = dataset, pin_memory and torch.cuda.is_available()
+        # Without workers, index the tensors directly: no DataLoader machinery per step.
+        self.loader = None
+        if workers > 0:
+            self.loader = DataLoader(
+                dataset,
+                batch_size=None,
+                sampler=self.batches,
+                num_workers=workers,
+                pin_memory=self.pin,
+                persistent_workers=True,
+            )
 
     def set_epoch(self, epoch: int) -> None:
         """Pick the permutation of ``epoch`` (no effect in evaluation order)."""
@@ -95,10 +99,15 @@ class BatchLoader:
             self.sampler.set_epoch(epoch)
 
     def __len__(self) -> int:
-        return len(self.loader)
+        return len(self.batches)
 
     def __iter__(self):
-        return iter(self.loader)
+        if self.loader is not None:
+            yield from self.loader
+            return
+        for index in self.batches:
+            images, labels = self.dataset[index]
+            yield (images.pin_memory(), labels.pin_memory()) if self.pin else (images, labels)
 
     def __repr__(self) -> str:
         return f"BatchLoader({len(self)} batches)"
