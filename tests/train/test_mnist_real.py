@@ -16,7 +16,7 @@ import pytest
 from convolab.cli import main
 from convolab.data import read_idx
 
-pytestmark = pytest.mark.slow  # ~300,000 training images: about a minute on 2 cores
+pytestmark = pytest.mark.slow  # 108,000 training images: 1-2.5 minutes on 2 cores
 
 
 def _idx(array: np.ndarray) -> bytes:

@@ -17,7 +17,7 @@ RUNTIME_FIELDS = ("device", "workers", "out", "resume", "force")
 class TrainConfig:
     """Everything ``convolab train`` needs; ``fit(TrainConfig())`` trains LeNet-5 on digits.
 
-    The defaults reach >= 98.5% test accuracy on ``digits`` in about 10 s on 2 CPU cores
+    The defaults reach >= 98.5% test accuracy on ``digits`` in 15-20 s of wall time on 2 CPU cores
     (``benchmarks/train_time.py`` measures it).
     """
 

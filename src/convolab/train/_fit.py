@@ -93,7 +93,7 @@ def fit(config: TrainConfig | None = None, *, data: DataSplits | None = None) ->
     Examples
     --------
     >>> from convolab.train import TrainConfig, feature_maps, fit, plot_curves
-    >>> result = fit(TrainConfig(out="runs/lenet5"))  # LeNet-5 on digits, ~10 s on 2 cores
+    >>> result = fit(TrainConfig(out="runs/lenet5"))  # LeNet-5 on digits, ~15 s on 2 cores
     >>> accuracy = result.test.accuracy  # the acceptance target is >= 0.985
     >>> figure = plot_curves(result.history)
     >>> image, x, label = result.sample(0)  # a test digit: (8, 8, 1) uint8, (1, 1, 32, 32)
