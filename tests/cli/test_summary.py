@@ -76,3 +76,29 @@ def test_models_listing(capsys):
         "resnet152",
     ]
     assert "60,192,808" in lines[-1] and "3x224x224" in lines[-1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["lenet5", "--input", "1x3x32x32"], "Input: 1x3x32x32"),
+        (["resnet18", "--input", "1x1x64x64"], "Input: 1x1x64x64"),
+        (["lenet5", "--input", "3x32x32"], "Input: 1x3x32x32"),
+    ],
+)
+def test_summary_takes_in_channels_from_input(capsys, argv, shown):
+    assert main(["summary", *argv]) == 0
+    assert shown in capsys.readouterr().out
+
+
+def test_summary_refuses_disagreeing_channels(capsys):
+    argv = ["summary", "resnet18", "--input", "1x4x64x64", "--in-channels", "3"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--input has 4 channels but --in-channels is 3" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_summary_mac_units(capsys):
+    assert main(["summary", "lenet5"]) == 0
+    assert "Total MACs: 416,520 (416.520 K)" in capsys.readouterr().out

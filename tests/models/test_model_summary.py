@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from convolab.models import create_model, layer_macs, summary
+from convolab.models._summary import _with_unit
 
 # torchvision's published GFLOPS (multiply-accumulates, conv + linear) per 224x224 image.
 PUBLISHED_GMACS = {
@@ -89,3 +90,24 @@ def test_errors():
         summary(3)
     with pytest.raises(ValueError, match=r"at least 63x63 for AlexNet"):
         summary("alexnet", (1, 3, 32, 32))
+
+
+def test_channels_from_input_size_and_shape_mismatch_is_one_line():
+    assert summary("lenet5", (1, 3, 32, 32)).input_size == (1, 3, 32, 32)
+    with pytest.raises(ValueError, match=r"input_size must be a shape this model accepts") as info:
+        summary(torch.nn.Conv2d(3, 4, 3), (1, 1, 8, 8))
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [
+        (999, "999"),
+        (1_000, "1.000 K"),
+        (416_520, "416.520 K"),
+        (142_135_296, "142.135 M"),
+        (1_814_073_344, "1.814 G"),
+    ],
+)
+def test_mac_units_by_magnitude(count, text):
+    assert _with_unit(count) == text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from convolab.cli._common import int_tuple
+from convolab.cli._common import CLIError, int_tuple
 
 
 def register(subparsers) -> None:
@@ -56,7 +56,12 @@ def run(args: argparse.Namespace) -> int:
         for k, v in (("num_classes", args.num_classes), ("in_channels", args.in_channels))
         if v is not None
     }
+    given = args.input
+    if given is not None and len(given) in (3, 4):  # the input fixes the model's channels
+        wanted = sizes.setdefault("in_channels", given[-3])
+        if wanted != given[-3]:
+            raise CLIError(f"--input has {given[-3]} channels but --in-channels is {wanted}")
     channels = sizes.get("in_channels", info.in_channels)
-    shape = input_shape(args.input, channels, info.input_size)
+    shape = input_shape(given, channels, info.input_size)
     print(summary(args.model, shape, depth=args.depth, **sizes))
     return 0

@@ -67,9 +67,17 @@ class ModelSummary:
             "-" * (sum(widths) + 6),
             f"Input: {'x'.join(str(s) for s in self.input_size)} ({self.model})",
             f"Total params: {self.total_params:,} (trainable {self.trainable_params:,})",
-            f"Total MACs: {self.total_macs:,} ({self.total_macs / 1e9:.3f} G)",
+            f"Total MACs: {self.total_macs:,} ({_with_unit(self.total_macs)})",
         ]
         return "\n".join(lines)
+
+
+def _with_unit(count: int) -> str:
+    """``count`` in K, M or G by magnitude, e.g. 416,520 -> ``"416.520 K"``."""
+    for scale, unit in ((1e9, "G"), (1e6, "M"), (1e3, "K")):
+        if count >= scale:
+            return f"{count / scale:.3f} {unit}"
+    return str(count)
 
 
 def _format_row(cells, widths) -> str:
@@ -124,6 +132,10 @@ def _record(model: nn.Module, x: torch.Tensor) -> tuple[list[str], dict, dict]:
     try:
         with torch.no_grad():
             model(x)
+    except RuntimeError as exc:  # a shape the model cannot take: one line for the user
+        shape = tuple(x.shape)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise invalid("input_size", shape, f"a shape this model accepts ({first})") from exc
     finally:
         for handle in handles:
             handle.remove()
@@ -145,6 +157,9 @@ def _model_and_input(model_or_name, input_size, **kwargs):
         from convolab.models._registry import create_model, model_info
 
         info = model_info(model_or_name)
+        if input_size is not None:
+            input_size = _input_size(input_size)
+            kwargs.setdefault("in_channels", input_size[1])  # build for the input's channels
         with torch.device("meta"):
             model = create_model(model_or_name, **kwargs)
         if input_size is None:
