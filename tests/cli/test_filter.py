@@ -235,3 +235,22 @@ def test_decompression_bomb_refused_with_the_default_limit(capsys, tmp_path):
     code, _, err = run(capsys, str(bomb), "-k", "blur", "-o", str(out))
     assert code == 2 and "90000000 pixels (10000x9000), more than max_pixels=89478485" in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["-k", "blur", "--max-pixels", "100"], "photo has 262144 pixels (512x512), more than"),
+        (["-k", "blur", "--max-pixels", "-1"], "--max-pixels must be an int >= 1, got -1"),
+        (["--matrix", "1", "--max-pixels", "0"], "--max-pixels must be an int >= 1, got 0"),
+    ],
+)
+def test_max_pixels_checked_without_photo(capsys, tmp_path, argv, message):
+    out = tmp_path / "f.png"
+    code, _, err = run(capsys, *argv, "-o", str(out))
+    assert code == 2 and message in err and not out.exists()
+
+
+def test_wrote_line_is_prefixed(capsys, tmp_path, photo):
+    code, text, _ = run(capsys, str(photo), "-k", "blur", "-o", str(tmp_path / "b.png"))
+    assert code == 0 and text.startswith("convolab filter: wrote ")

@@ -78,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.output:
         raise CLIError("--output/-o is required with --kernel, --matrix and --compare")
+    args.max_pixels = _pixel_limit(cimage, args.max_pixels)  # checked before any work
     if args.matrix is not None:
         return _run_matrix(cimage, args)
     names = [args.kernel] if args.kernel else [n.strip() for n in args.compare.split(",")]
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         tiles += [(_label(cimage, n, params[n]), r) for n, r in zip(names, results)]
         picture = cimage.compare_grid(tiles)
     cimage.write_image(out, picture, overwrite=True)
-    print(f"wrote {out} ({picture.shape[1]}x{picture.shape[0]})")
+    print(f"convolab filter: wrote {out} ({picture.shape[1]}x{picture.shape[0]})")
     return 0
 
 
@@ -115,7 +116,7 @@ def _run_matrix(cimage, args) -> int:
         kind = "image" if abs(kernel.sum() - 1) < 1e-6 else "signed"
         picture = cimage.to_display(response, kind, _white(photo))
     cimage.write_image(out, picture, overwrite=True)
-    print(f"wrote {out} ({picture.shape[1]}x{picture.shape[0]})")
+    print(f"convolab filter: wrote {out} ({picture.shape[1]}x{picture.shape[0]})")
     return 0
 
 
@@ -174,11 +175,25 @@ def _white(photo) -> float:
     return {"uint8": 255.0, "uint16": 65535.0}.get(photo.dtype.name, 1.0)
 
 
+def _pixel_limit(cimage, given: int | None) -> int:
+    from convolab._args import as_int
+
+    limit = cimage.DEFAULT_MAX_PIXELS if given is None else given
+    return as_int(limit, "--max-pixels", minimum=1)
+
+
 def _load(cimage, args):
-    if args.photo is None:
-        return cimage.sample_image("astronaut")
-    limit = cimage.DEFAULT_MAX_PIXELS if args.max_pixels is None else args.max_pixels
-    return cimage.read_image(args.photo, max_pixels=limit)
+    """The photo (``args.max_pixels`` already checked), the bundled one under the same limit."""
+    if args.photo is not None:
+        return cimage.read_image(args.photo, max_pixels=args.max_pixels)
+    photo = cimage.sample_image("astronaut")
+    height, width = photo.shape[:2]
+    if height * width > args.max_pixels:
+        raise ValueError(
+            f"the bundled photo has {height * width} pixels ({width}x{height}), "
+            f"more than --max-pixels={args.max_pixels}"
+        )
+    return photo
 
 
 def _filtered(cimage, photo, name: str, params: dict, args):
