@@ -58,3 +58,16 @@ def test_debug_shows_the_traceback():
     )
     assert result.returncode != 0
     assert "Traceback" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["shape", "224"], ["shape", "abc", "-k", "3"], ["animate", "foo"], ["nosuchcommand"]],
+)
+def test_usage_errors_are_one_line_exit_2(capsys, argv):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("convolab")
+    assert "error: " in err and "--help' " not in err and err.rstrip().endswith("--help')")

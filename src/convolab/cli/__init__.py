@@ -20,21 +20,28 @@ from convolab.cli._common import CLIError, format_error
 # Sub-command modules, in the order ``--help`` lists them.
 COMMANDS = (
     "shape",
-    "demo",
-    "visualize",
+    "animate",
     "filter",
+    "visualize",
+    "models",
+    "summary",
     "train",
     "eval",
     "predict",
     "inspect",
-    "animate",
-    "summary",
-    "models",
+    "demo",
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (exit 2), like every other error."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="convolab",
         description="Convolution made real: from the integral definition to trained CNNs.",
     )
