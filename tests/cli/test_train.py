@@ -138,3 +138,32 @@ def test_resume_without_a_checkpoint(tmp_path, capsys):
     (tmp_path / "r" / "config.json").write_text('{"epochs": 2}')
     assert main(["train", "lenet5", "--out", str(tmp_path / "r"), "--resume"]) == 2
     assert "nothing to resume" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--data", "foo"],
+        ["--data", "mnist:/nonexistent"],
+        ["--weights", "/nonexistent.pth"],
+    ],
+)
+def test_failed_setup_leaves_no_run_directory(tmp_path, capsys, extra):
+    out = tmp_path / "t1"
+    assert main(["train", "lenet5", "--out", str(out), *extra]) == 2
+    assert main(["train", "lenet6", "--out", str(out)]) == 2
+    assert not out.exists()
+    assert capsys.readouterr().err.count("\n") == 2
+
+
+def test_run_killed_in_its_first_epoch_does_not_block_a_rerun(tmp_path, capsys):
+    out = tmp_path / "t1"
+    out.mkdir()
+    (out / "config.json").write_text('{"epochs": 5}')
+    (out / "metrics.jsonl").write_text("")
+    (out / "notes.txt").write_text("mine")
+    assert main(["train", "lenet5", "--epochs", "1", "--out", str(out)]) == 0
+    assert (out / "last.pt").is_file() and (out / "notes.txt").read_text() == "mine"
+    assert json.loads((out / "config.json").read_text())["epochs"] == 1
+    assert main(["train", "lenet5", "--epochs", "1", "--out", str(out)]) == 2
+    assert "already holds a run (last.pt" in capsys.readouterr().err

@@ -132,9 +132,6 @@ class _Run:
         self.config, self.runtime = config, runtime
         self.run_dir = RunDir(config.out, runtime.main) if config.out is not None else None
         resumed = self.run_dir.open(config) if self.run_dir is not None else None
-        rt.barrier(runtime)  # every process has checked the directory before rank 0 writes
-        if self.run_dir is not None and not resumed:
-            self.run_dir.start(config)
         rt.seed_everything(config.seed)
         from convolab.models import model_info
 
@@ -146,6 +143,10 @@ class _Run:
         self.loaders = self._loaders()
         self.step = self._step()
         self.start_epoch, self.history, self.best = 0, [], {"val_acc": -1.0, "epoch": 0}
+        # Model, data and weights are checked before a new run directory is created.
+        rt.barrier(runtime)  # every process has checked the directory before rank 0 writes
+        if self.run_dir is not None and not resumed:
+            self.run_dir.start(config)
         if resumed:
             self._restore(resumed)
 

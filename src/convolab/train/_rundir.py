@@ -39,7 +39,9 @@ class RunDir:
 
         Every process checks before any writes (see :meth:`start`), so all agree.
         """
-        held = [n for n in RUN_FILES if (self.path / n).exists()]
+        # config.json and metrics.jsonl alone are a run killed in its first epoch: no run yet.
+        fresh = ("config.json", "metrics.jsonl")
+        held = [n for n in RUN_FILES if n not in fresh and (self.path / n).exists()]
         if config.resume:
             if not (self.path / "last.pt").is_file():
                 raise FileNotFoundError(
