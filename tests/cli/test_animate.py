@@ -152,7 +152,17 @@ def test_channels_png(tmp_path, capsys):
         (["conv2d", "--stride", "2,0"], "--stride must be an int >= 1"),
         (["conv2d", "--dilation", "0"], "--dilation must be an int >= 1"),
         (["conv2d", "--input", "9x9x9"], "--input must be an int >= 1 or a tuple of 2 such ints"),
-        (["channels", "--kernels", "40"], "out_channels must be an int from 1 to 16"),
+        (["channels", "--kernels", "40"], "--kernels must be an int from 1 to 16, got 40"),
+        (["channels", "--channels", "0"], "--channels must be an int >= 1, got 0"),
+        (["channels", "--kernel", "20"], "--kernel 20 does not fit --input 8x8 with --padding 0"),
+        (["signal", "--sigma", "-1"], "--sigma must be a positive finite number, got -1.0"),
+        (["signal", "--sigma", "nan"], "--sigma must be a positive finite number, got nan"),
+        (["signal", "--fps", "0"], "--fps must be an int >= 1, got 0"),
+        (
+            ["signal", "--fps", "1000"],
+            "--fps must be at most 50 for a GIF (2 centiseconds per frame), got 1000",
+        ),
+        (["conv2d", "--fps", "51"], "--fps must be at most 50 for a GIF"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(argv, match, tmp_path, capsys):

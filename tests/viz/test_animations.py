@@ -156,6 +156,20 @@ def test_save_refuses_other_suffixes(conv, tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+def test_gif_refuses_more_than_50_fps(conv, tmp_path):
+    fast = viz.Animation(conv.frames[:2], conv.metadata[:2], 1000)
+    with pytest.raises(ValueError, match=r"fps must be at most 50 for a GIF .*got 1000"):
+        fast.save(tmp_path / "fast.gif")
+    with pytest.raises(ValueError, match=r"fps must be at most 50 for a GIF .*got 51"):
+        viz.animate_signal("box", "box", path=tmp_path / "s.gif", frames=2, fps=51)
+    with pytest.raises(ValueError, match=r"fps must be at most 50 for a GIF"):
+        viz.animate_conv2d((3, 3), (3, 3), path=tmp_path / "c.gif", fps=60)
+    assert not list(tmp_path.iterdir())
+    viz.Animation(conv.frames[:2], conv.metadata[:2], 50).save(tmp_path / "ok.gif")
+    with Image.open(tmp_path / "ok.gif") as gif:
+        assert gif.info["duration"] == 20  # 2 centiseconds, not 0
+
+
 def test_channels_figure(tmp_path):
     picture = viz.channels_figure(
         (10, 9),

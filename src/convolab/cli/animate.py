@@ -14,6 +14,7 @@ from pathlib import Path
 from convolab.cli._common import CLIError, check_output_path, int_tuple, scalar_or_tuple
 
 SIGNAL_NAMES = "box, triangle, gaussian, exponential, sawtooth, ramp"
+_GRID_FLAGS = ("input", "kernel", "padding")
 
 
 def _output(p: argparse.ArgumentParser, example: str) -> None:
@@ -121,16 +122,35 @@ def _dims(values: tuple[int, ...], name: str, minimum: int) -> tuple[int, int]:
     return as_tuple(scalar_or_tuple(values), 2, name, minimum=minimum)
 
 
+def _check_fps(out: Path, fps: int) -> None:
+    """``--fps`` >= 1, and at most 50 for a GIF (its delays are whole centiseconds)."""
+    from convolab._args import as_int
+    from convolab.viz._frames import check_gif_fps
+
+    check_gif_fps(out, as_int(fps, "--fps", minimum=1), "--fps")
+
+
+def _check_sigma(sigma: float) -> float:
+    """``--sigma`` finite and > 0, checked whether or not an operand is a gaussian."""
+    import math
+
+    if not (math.isfinite(sigma) and sigma > 0):
+        raise ValueError(f"--sigma must be a positive finite number, got {sigma!r}")
+    return sigma
+
+
 def _run_signal(args) -> str:
     from convolab import signal, viz
 
     f, g = signal.get_function(args.f, "--f"), signal.get_function(args.g, "--g")
+    _check_sigma(args.sigma)
     if args.sigma != 1.0:  # the library's gaussian has sigma 1
         f, g = (
             signal.gaussian(args.sigma) if name == "gaussian" else fn
             for name, fn in ((args.f, f), (args.g, g))
         )
     out = _check_output(args.output, args.force, (".gif", ".mp4"))
+    _check_fps(out, args.fps)
     animation = viz.animate_signal(f, g, frames=args.frames, fps=args.fps)
     _write(animation, out)
     first, last = animation.metadata[0].t, animation.metadata[-1].t
@@ -146,6 +166,7 @@ def _run_conv2d(args) -> str:
     kernel, stride = _dims(args.kernel, "--kernel", 1), _dims(args.stride, "--stride", 1)
     dilation, padding = _dims(args.dilation, "--dilation", 1), _dims(args.padding, "--padding", 0)
     out = _check_output(args.output, args.force, (".gif", ".mp4"))
+    _check_fps(out, args.fps)
     animation = viz.animate_conv2d(
         size,
         kernel,
@@ -162,11 +183,31 @@ def _run_conv2d(args) -> str:
     return f"{len(animation)} frames, output {o[0]}x{o[1]}"
 
 
+def _check_layer(args, size, kernel, stride, padding) -> None:
+    """What channels_figure checks, with the flag names: --channels, --kernels, --kernel."""
+    from convolab import shape
+    from convolab._args import as_int
+    from convolab.viz._channels import MAX_CHANNELS
+
+    for flag, value in (("--channels", args.channels), ("--kernels", args.kernels)):
+        if as_int(value, flag, minimum=1) > MAX_CHANNELS:
+            raise ValueError(f"{flag} must be an int from 1 to {MAX_CHANNELS}, got {value}")
+    try:
+        shape.conv_output_size(size, kernel, stride, padding)
+    except ValueError as exc:
+        given = {n: "x".join(map(str, v)) for n, v in vars(args).items() if n in _GRID_FLAGS}
+        raise ValueError(
+            f"--kernel {given['kernel']} does not fit --input {given['input']} with "
+            f"--padding {given['padding']} ({exc})"
+        ) from None
+
+
 def _run_channels(args) -> str:
     from convolab import viz
 
     size, kernel = _dims(args.input, "--input", 1), _dims(args.kernel, "--kernel", 1)
     stride, padding = _dims(args.stride, "--stride", 1), _dims(args.padding, "--padding", 0)
+    _check_layer(args, size, kernel, stride, padding)
     out = _check_output(args.output, args.force, (".png",))
     picture = viz.channels_figure(size, args.channels, args.kernels, kernel, stride, padding)
     _write(picture, out)

@@ -17,7 +17,7 @@ from matplotlib.text import Text
 
 from convolab import functional, shape
 from convolab._args import as_int, as_tuple
-from convolab.viz._frames import Animation, Layers, new_figure
+from convolab.viz._frames import Animation, Layers, check_gif_fps, new_figure
 from convolab.viz._grids import COLOURS, Grid, cell_size, fit_hull, hull, legend, number_text
 from convolab.viz._steps import PADDING, check_grid, conv_steps, transpose_steps
 
@@ -352,6 +352,7 @@ def animate_conv2d(
     stride = as_tuple(stride, 2, "stride", minimum=1)
     dilation = as_tuple(dilation, 2, "dilation", minimum=1)
     fps = as_int(fps, "fps", minimum=1)
+    check_gif_fps(path, fps)  # before any drawing
     check_grid(size, "input_size")
     make = _animate_transpose if transposed else _animate_conv
     images, steps, info = make(size, kernel, stride, padding, dilation, bool(values), seed)

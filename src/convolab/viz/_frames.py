@@ -26,6 +26,7 @@ PALETTE_COLOURS = 63  # plenty for flat plot colours plus their anti-aliased edg
 CLEAR = PALETTE_COLOURS  # the 64th palette entry: transparent, "unchanged since last frame"
 HOLD_LAST_MS = 1500  # the finished picture stays up a moment before the loop restarts
 SUFFIXES = (".gif", ".mp4")
+MAX_GIF_FPS = 50  # a GIF stores delays in centiseconds: 2 cs is the shortest that plays
 
 
 def new_figure(width: float, height: float, dpi: int = 100) -> Figure:
@@ -160,6 +161,13 @@ def write_mp4(frames: list[Image.Image], path: Path, fps: int) -> None:
     subprocess.run(command, input=data, check=True, capture_output=True)
 
 
+def check_gif_fps(path, fps: int, name: str = "fps") -> None:
+    """Refuse ``fps`` above :data:`MAX_GIF_FPS` when ``path`` is a ``.gif`` (else nothing)."""
+    if path is not None and Path(path).suffix.lower() == ".gif" and fps > MAX_GIF_FPS:
+        expected = f"at most {MAX_GIF_FPS} for a GIF (2 centiseconds per frame)"
+        raise invalid(name, fps, expected)
+
+
 def check_suffix(path, allowed=SUFFIXES) -> Path:
     """``path`` as a Path, if its suffix is one we can write."""
     out = Path(path)
@@ -186,6 +194,7 @@ class Animation:
         """Write a ``.gif`` (Pillow) or ``.mp4`` (ffmpeg) atomically; returns the path."""
         out = check_suffix(path)
         fps = as_int(self.fps, "fps", minimum=1)
+        check_gif_fps(out, fps)
         writer = write_mp4 if out.suffix.lower() == ".mp4" else write_gif
         with atomic_path(out) as tmp:
             writer(self.frames, tmp, fps)

@@ -14,7 +14,7 @@ import numpy as np
 
 from convolab._args import as_int, wrong_type
 from convolab.signal import Function, continuous_convolve, get_function
-from convolab.viz._frames import Animation, Layers, new_figure
+from convolab.viz._frames import Animation, Layers, check_gif_fps, new_figure
 
 FRAMES = 90  # default frame count (the issue asks for 60-120)
 FPS = 15  # 90 frames play in 6 seconds
@@ -137,6 +137,7 @@ def animate_signal(f="box", g="box", path=None, frames: int = FRAMES, fps: int =
     f, g = _as_function(f, "f"), _as_function(g, "g")
     count = as_int(frames, "frames", minimum=2)
     fps = as_int(fps, "fps", minimum=1)
+    check_gif_fps(path, fps)  # before any drawing
     ts = np.linspace(*time_range(f, g), count)  # (frames,)
     values, errors = continuous_convolve(f, g, ts)  # (frames,) each
     curve_t = np.union1d(np.linspace(ts[0], ts[-1], 400), ts)  # the black curve, densely
