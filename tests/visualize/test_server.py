@@ -184,6 +184,23 @@ def test_save_writes_the_self_contained_page(tmp_path):
     assert again.returncode == 2 and "--force" in again.stderr
 
 
+@pytest.mark.parametrize("name", ["vis.txt", "vis", "vis.html.bak"])
+def test_save_requires_an_html_name(tmp_path, capsys, name):
+    from convolab.cli import main
+
+    assert main(["visualize", "--save", str(tmp_path / name)]) == 2
+    err = capsys.readouterr().err
+    assert "--save must end in .html or .htm, got" in err and len(err.splitlines()) == 1
+    assert not list(tmp_path.iterdir())
+
+
+def test_save_accepts_htm(tmp_path, capsys):
+    from convolab.cli import main
+
+    assert main(["visualize", "--save", str(tmp_path / "Vis.HTM")]) == 0
+    assert (tmp_path / "Vis.HTM").read_text(encoding="utf-8") == page_html()
+
+
 def test_the_single_file_page_loads_nothing():
     html = page_html()
     assert not re.search(r"""(src|href)\s*=\s*["'](?!data:)""", html)  # no file, no URL

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import sys
+from pathlib import Path
 
 from convolab.cli._common import CLIError, check_output_path
 
@@ -36,6 +37,9 @@ def _save(path: str, force: bool) -> int:
     from convolab._io import atomic_path
     from convolab.visualize import page_html
 
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".html", ".htm"):
+        raise CLIError(f"--save must end in .html or .htm, got {path!r}")
     out = check_output_path(path, force)
     html = page_html()
     with atomic_path(out) as tmp:
@@ -65,7 +69,7 @@ def _bind(host: str, port: int):
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.save:
+    if args.save is not None:
         return _save(args.save, args.force)
     if not 0 <= args.port <= 65535:
         raise ValueError(f"--port must be an int between 0 and 65535, got {args.port}")
