@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -167,3 +168,29 @@ def test_run_killed_in_its_first_epoch_does_not_block_a_rerun(tmp_path, capsys):
     assert json.loads((out / "config.json").read_text())["epochs"] == 1
     assert main(["train", "lenet5", "--epochs", "1", "--out", str(out)]) == 2
     assert "already holds a run (last.pt" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--index", "5000"], "--index must be in [0, 358], got 5000"),
+        (["--index", "-1"], "--index must be in [0, 358], got -1"),
+        (["--image", "missing.png"], "No such image file"),
+        (["--image", "notes.txt"], "cannot read image"),
+    ],
+)
+def test_inspect_bad_input_creates_nothing(run_dir, tmp_path, monkeypatch, capsys, extra, message):
+    monkeypatch.chdir(tmp_path)
+    Path("notes.txt").write_text("not an image")
+    assert main(["inspect", str(run_dir), "--out", "d", *extra]) == 2
+    assert message in capsys.readouterr().err and not Path("d").exists()
+
+
+@pytest.mark.parametrize("command", [["train", "lenet5"], ["inspect", "RUN"]])
+def test_out_that_is_a_file_is_refused(run_dir, tmp_path, capsys, command):
+    gray = tmp_path / "gray.png"
+    gray.write_bytes(b"x")
+    argv = [str(run_dir) if a == "RUN" else a for a in command]
+    assert main([*argv, "--out", str(gray)]) == 2
+    assert f"--out {str(gray)!r} is a file; give a directory" in capsys.readouterr().err
+    assert gray.read_bytes() == b"x"

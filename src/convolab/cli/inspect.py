@@ -57,14 +57,15 @@ def _check_outputs(out: Path, model, force: bool) -> None:
 def run(args: argparse.Namespace) -> int:
     import torch
 
+    from convolab.cli.train import check_out_dir
     from convolab.data import transform_batch
     from convolab.train import inspect_model, load_trained
 
-    trained = load_trained(args.weights, args.model)
     default = Path(args.weights) / "inspect" if Path(args.weights).is_dir() else Path("inspect")
-    out = Path(args.out) if args.out else default
+    out = check_out_dir(args.out or default)
+    trained = load_trained(args.weights, args.model)
+    image, label = _input(args, trained)  # checks --image and --index before any output
     _check_outputs(out, trained.model, args.force)
-    image, label = _input(args, trained)
     batch = torch.from_numpy(image).permute(2, 0, 1)[None]  # (1, C, H, W)
     x = transform_batch(batch, trained.card.preprocess)
     with torch.no_grad():

@@ -83,8 +83,18 @@ def make_config(args: argparse.Namespace):
     return TrainConfig.from_dict({**base, **given})
 
 
+def check_out_dir(out: str | Path) -> Path:
+    """``--out`` as a Path, refused when it names an existing file rather than a directory."""
+    from convolab.cli._common import CLIError
+
+    if Path(out).is_file():
+        raise CLIError(f"--out {str(out)!r} is a file; give a directory")
+    return Path(out)
+
+
 def run(args: argparse.Namespace) -> int:
     from convolab.train import fit
 
+    check_out_dir(getattr(args, "out", None) or Path("runs") / args.model)
     fit(make_config(args))
     return 0
