@@ -14,6 +14,7 @@ from convolab import shape, signal, viz
 # quad must never warn on our functions: a warning means a badly split integral
 pytestmark = pytest.mark.filterwarnings("error::scipy.integrate.IntegrationWarning")
 TAP = (255, 140, 0)  # the colour of a cell under the kernel (viz._grids COLOURS["tap"])
+CURRENT = (155, 93, 229)  # the output cell of this step (viz._grids COLOURS["current"])
 ISSUE = dict(input_size=(9, 14), kernel_size=(5, 5), stride=(2, 1), dilation=(1, 2))
 
 
@@ -27,11 +28,11 @@ def conv():
     return viz.animate_conv2d(**ISSUE)
 
 
-def _lit(frame, centres: np.ndarray) -> np.ndarray:
-    """Which cells show the tap colour, sampled near each cell's top-left corner (off the text)."""
+def _lit(frame, centres: np.ndarray, colour=TAP) -> np.ndarray:
+    """Which cells show ``colour``, sampled near each cell's top-left corner (off the text)."""
     step = np.abs(centres[0, 1, 0] - centres[0, 0, 0]) if centres.shape[1] > 1 else 10.0
     points = np.rint(centres - 0.3 * step).astype(int)  # (rows, cols, 2) x, y
-    return np.all(np.asarray(frame)[points[..., 1], points[..., 0]] == TAP, axis=-1)
+    return np.all(np.asarray(frame)[points[..., 1], points[..., 0]] == colour, axis=-1)
 
 
 def _exp_box(t):
@@ -90,6 +91,18 @@ def test_conv_frames_highlight_exactly_the_metadata_cells(conv):
         expected = np.zeros(lit.shape, bool)
         expected[tuple(meta.cells.reshape(-1, 2).T)] = True
         np.testing.assert_array_equal(lit, expected)
+
+
+def test_conv_current_output_cell_has_its_own_colour(conv):
+    """The output cell of the step is purple, distinct from the orange cells under the kernel."""
+    from convolab.viz._conv2d import CONV_LEGEND
+    from convolab.viz._grids import COLOURS
+
+    assert len({COLOURS[key] for key, _ in CONV_LEGEND}) == len(CONV_LEGEND)
+    for frame, meta in zip(conv.frames, conv.metadata):
+        current = _lit(frame, conv.info["output_pixels"], CURRENT)  # (Ho, Wo)
+        assert set(zip(*np.nonzero(current))) == {tuple(meta.output)}
+        assert not _lit(frame, conv.info["output_pixels"]).any()
 
 
 def test_conv_values_come_from_the_engine_and_match_torch():

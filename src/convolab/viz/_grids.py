@@ -15,7 +15,7 @@ COLOURS = {
     "padding": "#cfd4da",  # padding cells (zeros) / output cells cropped by padding
     "tap": "#ff8c00",  # a cell under a kernel tap at this step
     "tap_padding": "#ffc680",  # a padding cell under a kernel tap
-    "current": "#ff8c00",  # the output (or input) cell of this step
+    "current": "#9b5de5",  # the output (or input) cell of this step: purple, not the tap orange
     "done": "#8fd19e",  # output cells already computed / written
     "visited": "#a9c8ef",  # input cells already scattered (transposed)
     "kernel": "#ffd9a8",  # the kernel's own cells
