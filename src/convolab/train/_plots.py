@@ -36,12 +36,15 @@ def plot_curves(history: list[dict], title: str = ""):
             textcoords="axes fraction",
             arrowprops={"arrowstyle": "->"},
         )
-        low = min(100 * r["val_acc"] for r in history[len(history) // 4 :])
+        low = min(100 * min(r["train_acc"], r["val_acc"]) for r in history)  # both curves
         ax_acc.set_ylim(max(0.0, min(low, 90.0) - 2), 100.5)
     lr_axis = ax_loss.twinx()
     lr_axis.plot(epochs, [r["lr"] for r in history], ":", color="gray", label="learning rate")
     lr_axis.set_ylabel("learning rate (end of epoch)", color="gray")
+    from matplotlib.ticker import MaxNLocator
+
     for ax in (ax_loss, ax_acc):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs
         ax.grid(alpha=0.3)
         ax.legend(loc="center right")
     if title:
