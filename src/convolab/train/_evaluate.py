@@ -42,13 +42,28 @@ def evaluate(
     return EvalResult(float(loss_sum) / max(int(confusion.sum()), 1), confusion, card.classes)
 
 
+def _eight_bit(im):
+    """16-bit grayscale (Pillow modes I;16*, I) scaled to 8 bits, value / 257 rounded.
+
+    Pillow's own convert("L") clips such values at 255 instead of scaling them.
+    """
+    from PIL import Image
+
+    if not (im.mode.startswith("I;16") or im.mode == "I"):
+        return im
+    wide = np.asarray(im, dtype=np.float64)  # (H, W), 0..65535
+    return Image.fromarray(np.clip(np.rint(wide / 257), 0, 255).astype(np.uint8))
+
+
 def read_image(path: str | Path, channels: int) -> np.ndarray:
     """An image file as uint8 (H, W, channels), grayscale or RGB."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(path) as im:
-            pixels = np.array(im.convert("L" if channels == 1 else "RGB"), dtype=np.uint8)
+            pixels = np.array(
+                _eight_bit(im).convert("L" if channels == 1 else "RGB"), dtype=np.uint8
+            )
     except FileNotFoundError:
         raise FileNotFoundError(2, "No such image file", str(path)) from None
     except (UnidentifiedImageError, OSError) as exc:
