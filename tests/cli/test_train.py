@@ -194,3 +194,23 @@ def test_out_that_is_a_file_is_refused(run_dir, tmp_path, capsys, command):
     assert main([*argv, "--out", str(gray)]) == 2
     assert f"--out {str(gray)!r} is a file; give a directory" in capsys.readouterr().err
     assert gray.read_bytes() == b"x"
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("cm.txt", "--confusion must end in one of"),
+        ("cm", "--confusion must end in one of"),
+        ("nodir/cm.png", "directory"),
+    ],
+)
+def test_eval_checks_confusion_path_before_work(run_dir, tmp_path, capsys, name, message):
+    assert main(["eval", str(run_dir), "--confusion", str(tmp_path / name)]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and "accuracy" not in captured.out
+    assert not (tmp_path / name).exists()
+
+
+def test_eval_writes_confusion_as_svg(run_dir, tmp_path):
+    assert main(["eval", str(run_dir), "--confusion", str(tmp_path / "cm.svg")]) == 0
+    assert (tmp_path / "cm.svg").read_text().lstrip().startswith("<?xml")

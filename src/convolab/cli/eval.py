@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def register(subparsers) -> None:
@@ -43,13 +44,29 @@ def _matrix_text(confusion, classes) -> str:
     return "\n".join(["confusion (rows: true class, columns: predicted)", head, *rows])
 
 
+def _check_figure_path(path: str, force: bool) -> None:
+    """Refuse a --confusion path matplotlib cannot write, or must not, before any work."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from convolab.cli._common import CLIError, check_output_path
+
+    kinds = FigureCanvasAgg.get_supported_filetypes()
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in kinds:
+        raise CLIError(
+            f"--confusion must end in one of {', '.join('.' + k for k in sorted(kinds))}, "
+            f"got {path!r}"
+        )
+    check_output_path(path, force)
+
+
 def run(args: argparse.Namespace) -> int:
     from convolab._io import atomic_path
-    from convolab.cli._common import CLIError, check_output_path
+    from convolab.cli._common import CLIError
     from convolab.train import evaluate, load_trained, plot_confusion, resolve_device
 
     if args.confusion:
-        check_output_path(args.confusion, args.force)
+        _check_figure_path(args.confusion, args.force)
     trained = load_trained(args.weights, args.model)
     data = args.data or trained.card.data
     if not data:
