@@ -112,8 +112,14 @@ def test_predict_and_inspect(run_dir, tmp_path, capsys):
         ),
         (["train", "lenet5", "--epochs", "0"], "epochs must be an int >= 1, got 0"),
         (["train", "lenet9"], "model must be a registered model name"),
-        (["eval", "/nonexistent.safetensors"], "not a readable safetensors file"),
-        (["predict", "/nonexistent.pt", "x.png"], "No such checkpoint"),
+        (
+            ["eval", "/nonexistent.safetensors"],
+            "run directory or weights file '/nonexistent.safetensors' does not exist",
+        ),
+        (
+            ["predict", "/nonexistent.pt", "x.png"],
+            "run directory or weights file '/nonexistent.pt' does not exist",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, argv, message):
@@ -132,6 +138,8 @@ def test_malicious_checkpoint_refused_by_eval(tmp_path, capsys):
     assert main(["eval", str(tmp_path / "evil.pt")]) == 2
     captured = capsys.readouterr()
     assert "refusing to load" in captured.err and "pwned" not in captured.out
+    assert captured.err.count("\n") == 1 and "PyTorch" not in captured.err
+    assert len(captured.err) < 200
 
 
 def test_resume_without_a_checkpoint(tmp_path, capsys):
@@ -214,3 +222,27 @@ def test_eval_checks_confusion_path_before_work(run_dir, tmp_path, capsys, name,
 def test_eval_writes_confusion_as_svg(run_dir, tmp_path):
     assert main(["eval", str(run_dir), "--confusion", str(tmp_path / "cm.svg")]) == 0
     assert (tmp_path / "cm.svg").read_text().lstrip().startswith("<?xml")
+
+
+@pytest.mark.parametrize("name", ["notimg.png", "gray.png", "config.json", "weights.bin"])
+def test_eval_refuses_a_file_that_is_not_a_checkpoint(run_dir, tmp_path, capsys, name):
+    path = tmp_path / name
+    if name == "gray.png":
+        Image.fromarray(np.zeros((8, 8), np.uint8)).save(path)
+    elif name == "config.json":
+        path.write_bytes((run_dir / "config.json").read_bytes())
+    else:
+        path.write_text("elephant")
+    assert main(["eval", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"convolab eval: error: {str(path)!r} is not a checkpoint "
+        "(expected a run directory, .safetensors, .pt or .pth)\n"
+    )
+
+
+def test_eval_refuses_a_pt_file_that_is_not_a_checkpoint(tmp_path, capsys):
+    (tmp_path / "text.pt").write_text("elephant")
+    assert main(["eval", str(tmp_path / "text.pt")]) == 2
+    err = capsys.readouterr().err
+    assert "is not a checkpoint" in err and err.count("\n") == 1

@@ -34,14 +34,16 @@ def safe_torch_load(path: str | Path) -> object:
         raise FileNotFoundError(2, "No such checkpoint", str(path))
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    except pickle.UnpicklingError:
         raise ValueError(
-            f"refusing to load {str(path)!r}: it is not a plain-tensor checkpoint and "
-            f"unpickling it could run code (torch.load(weights_only=True) said: {first})"
+            f"refusing to load {str(path)!r}: it holds more than tensors and unpickling it "
+            f"could run code"
         ) from None
-    except Exception as exc:  # zip, struct and EOF errors of a truncated or foreign file
-        raise ValueError(f"{str(path)!r} is not a readable PyTorch checkpoint: {exc}") from None
+    except Exception:  # zip, struct and EOF errors of a truncated or foreign file
+        raise ValueError(
+            f"{str(path)!r} is not a checkpoint: torch.load cannot read it "
+            f"(truncated, or not written by torch.save)"
+        ) from None
 
 
 def load_checkpoint(path: str | Path) -> dict:

@@ -160,8 +160,7 @@ class _Run:
             if type(exc).__name__ != "UnpicklingError":
                 raise
             raise ValueError(
-                f"refusing to load weights {self.config.weights!r}: unpickling it "
-                f"could run code ({str(exc).splitlines()[0]})"
+                f"refusing to load weights {self.config.weights!r}: unpickling it could run code"
             ) from None
         model = model.to(self.runtime.device)
         if self.config.channels_last:

@@ -31,8 +31,18 @@ class TrainedModel:
         )
 
 
+WEIGHTS_SUFFIXES = (".safetensors", ".pt", ".pth")
+
+
 def _weights_file(path: Path) -> Path:
+    if not path.exists():
+        raise FileNotFoundError(f"run directory or weights file {str(path)!r} does not exist")
     if not path.is_dir():
+        if path.suffix.lower() not in WEIGHTS_SUFFIXES:
+            raise ValueError(
+                f"{str(path)!r} is not a checkpoint (expected a run directory, "
+                f".safetensors, .pt or .pth)"
+            )
         return path
     for name in ("model.safetensors", "best.pt", "last.pt"):
         if (path / name).is_file():
@@ -72,7 +82,7 @@ def load_trained(path: str | Path, model_name: str | None = None) -> TrainedMode
     Files without a convolab model card need ``model_name``.
     """
     path = _weights_file(Path(path))
-    if path.suffix == ".safetensors":
+    if path.suffix.lower() == ".safetensors":
         state, card = read_weights(path)
     else:
         loaded = safe_torch_load(path)
