@@ -203,3 +203,13 @@ def test_runtime_options_train(short_run, kw):
     data = _small(short_run.data, 16 if "model" in kw else 120)
     result = fit(TrainConfig(epochs=1, device="cpu", **kw), data=data)
     assert np.isfinite(result.history[0]["train_loss"]) and result.test.count == 40
+
+
+def test_fit_docstring_example_is_skipped_by_doctest(tmp_path, monkeypatch):
+    import doctest
+
+    import convolab.train._fit as module
+
+    monkeypatch.chdir(tmp_path)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and not (tmp_path / "runs").exists()

@@ -50,13 +50,3 @@ def test_epoch_ticks_are_whole_numbers():
         ticks = ax.get_xticks()
         assert all(float(t).is_integer() for t in ticks)
     plt.close(fig)
-
-
-def test_fit_docstring_example_is_skipped_by_doctest(tmp_path, monkeypatch):
-    import doctest
-
-    import convolab.train._fit as module
-
-    monkeypatch.chdir(tmp_path)
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and not (tmp_path / "runs").exists()
