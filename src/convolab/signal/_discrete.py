@@ -95,11 +95,6 @@ def _integer_sums_exact(a: np.ndarray, v: np.ndarray) -> bool:
     return bound < 2.0**52
 
 
-def _small_valid(n: int, m: int, mode) -> bool:
-    """A 'valid' convolution of few outputs: ``(|n - m| + 1) * min(n, m)`` multiply-adds."""
-    return mode == "valid" and (abs(n - m) + 1) * min(n, m) <= SMALL_WORK
-
-
 def convolve(a, v, mode="full", method="auto") -> np.ndarray:
     """Discrete linear convolution of two 1-D sequences, equal to ``numpy.convolve``.
 
@@ -121,7 +116,10 @@ def convolve(a, v, mode="full", method="auto") -> np.ndarray:
     if (
         method == "auto"
         and type(a) is type(v) is np.ndarray
-        and (a.size * v.size <= SMALL_WORK or _small_valid(a.size, v.size, mode))
+        and (
+            a.size * v.size <= SMALL_WORK
+            or (mode == "valid" and (abs(a.size - v.size) + 1) * min(a.size, v.size) <= SMALL_WORK)
+        )
     ):
         # The common short case with as few Python operations as possible: numpy checks the
         # arguments, and on a complaint the checks below say what is wrong in our words.
