@@ -49,6 +49,11 @@ class ModelSummary:
             f"total_macs={self.total_macs:,})"
         )
 
+    @property
+    def macs_text(self) -> str:
+        """Total MACs in K, M or G by magnitude, e.g. ``"1.814 G"``."""
+        return _with_unit(self.total_macs)
+
     def __str__(self) -> str:
         header = ("Layer (type)", "Output shape", "Params", "MACs")
         cells = [
@@ -67,7 +72,7 @@ class ModelSummary:
             "-" * (sum(widths) + 6),
             f"Input: {'x'.join(str(s) for s in self.input_size)} ({self.model})",
             f"Total params: {self.total_params:,} (trainable {self.trainable_params:,})",
-            f"Total MACs: {self.total_macs:,} ({_with_unit(self.total_macs)})",
+            f"Total MACs: {self.total_macs:,} ({self.macs_text})",
         ]
         return "\n".join(lines)
 

@@ -5,15 +5,6 @@ from __future__ import annotations
 from convolab.report._context import DemoContext
 from convolab.report._page import figure, paragraph, table
 
-
-def _count(n: int) -> str:
-    """A large count in G/M/K units: 1.814 G, 416.5 K."""
-    for unit, scale in (("G", 1e9), ("M", 1e6), ("K", 1e3)):
-        if n >= scale:
-            return f"{n / scale:.4g} {unit}"
-    return str(n)
-
-
 FAMILIES = ("lenet", "alexnet", "vgg", "resnet")  # in the order they were published
 
 
@@ -39,7 +30,7 @@ def zoo_rows() -> list[tuple]:
                 "x".join(map(str, result.input_size)),
                 "x".join(map(str, out)),
                 f"{result.total_params:,}",
-                _count(result.total_macs),
+                result.macs_text,
                 info.paper.split(",")[0],
             )
         )
