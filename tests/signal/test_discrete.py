@@ -81,3 +81,55 @@ def test_scalars_are_length_one():
 def test_errors(args, error, match):
     with pytest.raises(error, match=match):
         convolve(*args)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    n=st.integers(1, 30),
+    m=st.integers(1, 30),
+    mode=st.sampled_from(MODES),
+    dtypes=st.sampled_from(
+        [
+            (np.complex128, np.complex128),
+            (np.complex64, np.float32),
+            (np.float32, np.complex128),
+            (np.int8, np.int8),
+            (np.int64, np.float32),
+            (np.bool_, np.bool_),
+        ]
+    ),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_short_path_dtypes_equal_numpy(n, m, mode, dtypes, seed):
+    """The short path (numpy's correlate of the reversed, conjugated kernel) keeps
+    numpy.convolve's dtype, rounding and wrap-around for every dtype pair."""
+    rng = np.random.default_rng(seed)
+
+    def sample(size, dtype):
+        values = rng.integers(-100, 100, size) + 1j * rng.integers(-100, 100, size)
+        if np.dtype(dtype).kind == "c":
+            return values.astype(dtype)
+        return values.real.astype(dtype)
+
+    a, v = sample(n, dtypes[0]), sample(m, dtypes[1])
+    close(convolve(a, v, mode), np.convolve(a, v, mode))
+
+
+@pytest.mark.parametrize(
+    ("a", "v", "message"),
+    [
+        (np.array([]), np.ones(2), r"a must be a non-empty 1-D sequence"),
+        (np.ones(2), np.ones((2, 2)), r"v must be a 1-D sequence, got 'an array of shape"),
+        (np.ones((2, 2)), np.ones(2), r"a must be a 1-D sequence, got 'an array of shape"),
+        (np.array(["a"]), np.ones(1), r"a must be a numeric sequence, got dtype <U1"),
+    ],
+)
+def test_array_errors_name_the_argument(a, v, message):
+    """Arrays take the short path; its failures still name the argument at fault."""
+    with pytest.raises((ValueError, TypeError), match=message):
+        convolve(a, v)
+
+
+def test_zero_dimensional_arrays_are_length_one():
+    close(convolve(np.ones(3), np.array(2.0)), np.convolve(np.ones(3), np.array(2.0)))
+    close(convolve(np.array(2.0), np.ones(3), "valid"), np.convolve(2.0, np.ones(3), "valid"))
