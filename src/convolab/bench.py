@@ -98,16 +98,29 @@ def median_time(call, repeats: int, clock=time.perf_counter) -> float:
     return statistics.median(times)
 
 
-def paired_times(first, second, repeats: int) -> tuple[float, float]:
-    """Median wall times of two calls timed alternately (one warm-up each), so that a slow
-    spell of a shared machine hits both."""
-    first(), second()
+# Each library keeps its worker threads spinning for a while after a call (OpenBLAS up to
+# ~0.1 s, OpenMP a few ms), stealing the CPUs from whatever runs next: timed back to back,
+# each engine would be measured on the other's leftovers. Blocks of calls are separated by
+# this pause, and the first call of a block, which wakes the engine's own threads, is not
+# timed: each engine is measured as in a loop of its own calls (a training loop).
+SETTLE_SECONDS = 0.15
+
+
+def paired_times(first, second, repeats: int, block: int = 3) -> tuple[float, float]:
+    """Median wall times of two calls, timed in alternating blocks (a slow spell of a shared
+    machine hits both): per block a pause (:data:`SETTLE_SECONDS`), one untimed call, then
+    ``block`` timed calls (one for calls over 20 ms)."""
     times = ([], [])
     for _ in range(repeats):
         for call, bucket in zip((first, second), times):
+            time.sleep(SETTLE_SECONDS)
             start = time.perf_counter()
             call()
-            bucket.append(time.perf_counter() - start)
+            count = block if time.perf_counter() - start < 0.02 else 1
+            for _ in range(count):
+                start = time.perf_counter()
+                call()
+                bucket.append(time.perf_counter() - start)
     return statistics.median(times[0]), statistics.median(times[1])
 
 
@@ -165,10 +178,8 @@ def time_layer(layer: Layer, repeats: int = 5, backward: bool = True, method="au
         y = F.conv2d(xt, wt, bt, *args)
         g = torch.randn_like(y)
         gn = g.numpy()
-        row.torch_bwd = median_time(
-            lambda: torch.autograd.grad(y, (xt, wt, bt), g, retain_graph=True), repeats
-        )
-        row.ours_bwd = median_time(
+        row.torch_bwd, row.ours_bwd = paired_times(
+            lambda: torch.autograd.grad(y, (xt, wt, bt), g, retain_graph=True),
             lambda: (
                 cf.conv2d_input(x.shape, w, gn, *args),
                 cf.conv2d_weight(x, w.shape, gn, *args),

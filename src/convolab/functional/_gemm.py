@@ -7,6 +7,11 @@ output channels, a convolution is, for every sample and group,
 scatter-add of the columns back onto the windows (col2im), the weight gradient the product
 of the output gradient with the columns. Columns are built chunk by chunk under the memory
 budget (:mod:`convolab.functional._budget`).
+
+Small stride-1 layers (LeNet's) use *wide* columns instead (:func:`_forward_wide`): each
+output row takes every position of the input row, so that a column row is one contiguous
+run of the flattened input, copied at memory speed; the few extra cells are dropped after
+the product.
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ import functools
 import math
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from convolab.functional import _parallel as parallel
-from convolab.functional._budget import plan_chunks, workspace
+from convolab.functional._budget import get_memory_budget, plan_chunks, workspace
 from convolab.functional._windows import sliding_windows
 
 
@@ -82,12 +88,19 @@ def gemm_forward(xp: np.ndarray, weight: np.ndarray, bias, stride, dilation, gro
     n, o = xp.shape[0], weight.shape[0]
     out = np.empty((n, o, *out_size), dtype=np.result_type(xp, weight))
     wg = weight.reshape(groups, o // groups, -1)  # (G, Og, Cg*K)
+    small = 2 * wg[0].size * math.prod(out_size) < THREADED_GEMM_FLOPS
+    if small and all(s == 1 for s in stride):
+        wide = _wide_bytes(xp[:1], weight.shape[2:], dilation, out_size, o, groups)
+        chunks = plan_chunks(n, 1, wide)
+        if wide <= get_memory_budget():  # whole samples fit: else the row chunks below
+            for batch, _ in chunks:
+                _forward_wide(xp[batch], wg, bias, weight.shape[2:], dilation, out[batch])
+            return out
     chunks = plan_chunks(n, out_size[0], _row_bytes(windows, ndim, o))
     batch, rows = chunks[0]
     ones = (batch.stop - batch.start) * groups * (rows.stop - rows.start) * math.prod(out_size[1:])
     buffer = _workspace(windows, chunks, xp.dtype, extra=ones)  # columns + a ones row
     fold = math.prod(out_size) < FOLD_BELOW_CELLS and wg[0].size > FOLD_ABOVE_WEIGHTS
-    small = 2 * wg[0].size * math.prod(out_size) < THREADED_GEMM_FLOPS
     for batch, rows in chunks:
         if fold:
             _forward_folded(windows[batch, :, rows], wg, bias, buffer, out[batch, :, rows])
@@ -99,6 +112,72 @@ def gemm_forward(xp: np.ndarray, weight: np.ndarray, bias, stride, dilation, gro
         else:
             _forward_per_sample(windows[batch, :, rows], wg, bias, buffer, out[batch, :, rows])
     return out
+
+
+def _wide_bytes(xp, kernel, dilation, out_size, out_channels: int, groups: int) -> int:
+    """Workspace of :func:`_forward_wide` for ``xp``: input copy, columns and product."""
+    nb, channels, *spatial = xp.shape
+    cells = nb * out_size[0] * math.prod(spatial[1:])  # wide cells
+    rows = channels * math.prod(kernel) + groups  # column rows, a ones row per group
+    tail = _wide_tail(spatial, kernel, dilation)
+    return (xp.size + tail + cells * (rows + out_channels)) * xp.itemsize
+
+
+def _wide_tail(spatial, kernel, dilation) -> int:
+    """How far past its sample the last wide cell of the last tap reads (flattened)."""
+    inner = [math.prod(spatial[i + 1 :]) for i in range(len(spatial))]
+    return sum((k - 1) * d * f for k, d, f in zip(kernel[1:], dilation[1:], inner[1:]))
+
+
+def _forward_wide(xp, wg, bias, kernel, dilation, target) -> None:
+    """Stride-1 cross-correlation of ``xp (nb, C, *S)`` into ``target (nb, O, *out)``.
+
+    With the input flattened per sample, the window of output cell ``(o_0, o_1, ...)`` at
+    tap ``(k_0, k_1, ...)`` starts at ``sum_i (o_i + k_i d_i) F_i`` (``F_i`` the flattened
+    stride of axis ``i``): for a fixed tap it is one contiguous run over the *wide* cells
+    ``(o_0, s_1, ..., s_d)``, ``s_i`` spanning all of ``S_i``. The columns
+    ``(G, Cg*K [+ 1], nb * out_0 * prod(S[1:]))`` are these runs (a strided view, copied at
+    memory speed), one product ``(G, Og, Cg*K [+ 1]) @ cols`` (BLAS on every CPU) computes
+    every wide cell, the bias through a ones row, and the cells with ``s_i < out_i`` are the
+    output; the others, which read past their row (into the next row, sample or the zero
+    tail), are dropped. The waste, ``prod(S[1:]) / prod(out[1:])``, is small next to the
+    copy it saves: im2col's runs are only ``out_last`` long.
+    """
+    nb, channels, *spatial = xp.shape
+    out_size = target.shape[2:]
+    groups, og, rows = wg.shape
+    extra = bias is not None  # the ones row that adds the bias
+    cells = out_size[0] * math.prod(spatial[1:])  # wide cells per sample
+    tail = _wide_tail(spatial, kernel, dilation)
+    buffer = workspace(_wide_bytes(xp, kernel, dilation, out_size, og * groups, groups), xp.dtype)
+    flat = buffer[: xp.size + tail]
+    np.copyto(flat[: xp.size].reshape(xp.shape), xp)
+    flat[xp.size :] = 0
+    cols = buffer[flat.size : flat.size + groups * (rows + extra) * nb * cells]
+    cols = cols.reshape(groups, rows + extra, nb, cells)
+    product = buffer[flat.size + cols.size : flat.size + cols.size + groups * og * nb * cells]
+    inner = [math.prod(spatial[i + 1 :]) for i in range(len(spatial))]
+    channel, size, cg = math.prod(spatial), flat.itemsize, channels // groups
+    view = as_strided(
+        flat,
+        (groups, cg, *kernel, nb, cells),
+        (
+            cg * channel * size,
+            channel * size,
+            *(d * f * size for d, f in zip(dilation, inner)),
+            channels * channel * size,
+            size,
+        ),
+        writeable=False,
+    )
+    np.copyto(cols[:, :rows].reshape(view.shape), view)  # threads would cost more than they save
+    if extra:
+        cols[:, rows] = 1
+        wg = np.concatenate([wg, bias.reshape(groups, og, 1).astype(wg.dtype)], axis=2)
+    np.matmul(wg, cols.reshape(groups, rows + extra, -1), out=product.reshape(groups, og, -1))
+    wide = product.reshape(groups * og, nb, out_size[0], *spatial[1:])
+    wide = wide[(Ellipsis, *(slice(0, n) for n in out_size[1:]))]
+    np.copyto(target, wide.swapaxes(0, 1))
 
 
 def _forward_own_buffer(windows, target, *, wg, bias) -> None:
