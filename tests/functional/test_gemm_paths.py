@@ -99,3 +99,19 @@ def test_other_paths_equal_torch(wide_calls, x_shape, w_shape, stride):
     ours = cf.conv2d(x, w, b, stride, 1, method="gemm")
     assert_close(ours, torch_conv(x, w, b, stride, 1, 1, 1))
     assert not wide_calls
+
+
+def test_wide_path_workspace_is_what_it_needs():
+    """Input copy, columns (with the ones row) and product: nothing more."""
+    import tracemalloc
+
+    x = np.zeros((64, 1, 32, 32), np.float32)
+    w, b = np.ones((6, 1, 5, 5), np.float32), np.ones(6, np.float32)
+    cf.release_workspace()
+    tracemalloc.start()
+    out = cf.conv2d(x, w, b, method="gemm")
+    peak = tracemalloc.get_traced_memory()[1] - out.nbytes
+    tracemalloc.stop()
+    cells = 64 * 28 * 32  # wide cells: 28 output rows of all 32 input columns
+    need = (x.size + 4 + cells * (25 + 1 + 6)) * 4
+    assert need <= peak <= need + 64 * 1024, (peak, need)

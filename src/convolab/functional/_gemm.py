@@ -149,7 +149,8 @@ def _forward_wide(xp, wg, bias, kernel, dilation, target) -> None:
     extra = bias is not None  # the ones row that adds the bias
     cells = out_size[0] * math.prod(spatial[1:])  # wide cells per sample
     tail = _wide_tail(spatial, kernel, dilation)
-    buffer = workspace(_wide_bytes(xp, kernel, dilation, out_size, og * groups, groups), xp.dtype)
+    nbytes = _wide_bytes(xp, kernel, dilation, out_size, og * groups, groups)
+    buffer = workspace(nbytes // xp.itemsize, xp.dtype)
     flat = buffer[: xp.size + tail]
     np.copyto(flat[: xp.size].reshape(xp.shape), xp)
     flat[xp.size :] = 0
