@@ -37,7 +37,11 @@ def _pin_threads() -> None:
 
 
 def _median_ms(fn, budget_s: float, max_reps: int) -> tuple[float, float]:
-    """(median, best) wall time in ms."""
+    """(median, best) wall time in ms, after a pause that lets the previous library's
+    spinning worker threads go to sleep (:data:`convolab.bench.SETTLE_SECONDS`)."""
+    from convolab.bench import SETTLE_SECONDS
+
+    time.sleep(SETTLE_SECONDS)
     t = time.perf_counter()
     fn()  # warm-up (plans, caches); a call slower than the budget is its own sample
     first = time.perf_counter() - t
