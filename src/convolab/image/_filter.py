@@ -20,7 +20,7 @@ import math
 import numpy as np
 
 from convolab._args import as_choice, invalid, wrong_type
-from convolab.image._boundary import MODES, pad_image
+from convolab.image._boundary import MODES
 from convolab.image._kernels import build_kernels
 from convolab.image._methods import (
     METHODS,
@@ -29,6 +29,7 @@ from convolab.image._methods import (
     method_counts,
     separable_factors,
 )
+from convolab.image._source import PaddedSource
 from convolab.image._ties import TIE_BUDGET, exact_sums, fft_error_terms, tie_tolerance
 
 _INTEGER = {np.dtype(np.uint8): 255, np.dtype(np.uint16): 65535}
@@ -146,9 +147,8 @@ def _correlate(
     counts = method_counts(kernel, padded_shape, factors is not None)
     method = choose_method(counts) if method == "auto" else method
     work, tie_tol = _precision(image, kernel, method, factors, counts, padded_shape, top)
-    color = _color(image, work if _cval_needs_float(image, mode, cval) else image.dtype)
-    padded = pad_image(color, pads, mode, cval)  # (Hp, Wp, C')
-    correlate_padded(padded, kernel, method, work, sink, factors, top is not None, tie_tol)
+    source = PaddedSource(_color(image), pads, mode, cval)  # (Hp, Wp, C'), padded on demand
+    correlate_padded(source, kernel, method, work, sink, factors, top is not None, tie_tol)
 
 
 def _precision(image, kernel, method, factors, counts, padded_shape, top: int | None):
@@ -246,17 +246,10 @@ def _work_dtype(image: np.ndarray) -> np.dtype:
     return np.dtype(np.float32 if image.dtype in (np.float16, np.float32) else np.float64)
 
 
-def _cval_needs_float(image: np.ndarray, mode: str, cval: float) -> bool:
-    """True when ``cval`` cannot be stored in the integer image (padding happens in it)."""
-    top = _INTEGER.get(image.dtype)
-    return mode == "constant" and top is not None and not (cval.is_integer() and 0 <= cval <= top)
-
-
-def _color(image: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """The colour channels, channel-last ``(H, W, C')``, a view when no conversion is needed."""
+def _color(image: np.ndarray) -> np.ndarray:
+    """The colour channels, channel-last ``(H, W, C')``, a view."""
     color = image[..., :-1] if _has_alpha(image) else image
-    color = color[..., None] if color.ndim == 2 else color  # (H, W, C')
-    return color.astype(dtype, copy=False)
+    return color[..., None] if color.ndim == 2 else color  # (H, W, C')
 
 
 def to_image_dtype(response: np.ndarray, image: np.ndarray) -> np.ndarray:

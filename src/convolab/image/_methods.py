@@ -27,6 +27,7 @@ import scipy.fft
 from convolab.image._banded import BLOCK, column_pass, row_pass
 from convolab.image._parallel import cpu_threads, run_stripes, stripes_of
 from convolab.image._shifted import shifted_stripe
+from convolab.image._source import PaddedSource, scratch
 from convolab.image._ties import round_exactly
 
 METHODS = ("auto", "direct", "banded", "fft")
@@ -80,7 +81,7 @@ def choose_method(counts: dict[str, float]) -> str:
 
 
 def correlate_padded(
-    padded: np.ndarray,
+    source: PaddedSource,
     kernel: np.ndarray,
     method: str,
     work: np.dtype,
@@ -89,39 +90,42 @@ def correlate_padded(
     rounding: bool = False,
     tie_tol: float | None = None,
 ) -> None:
-    """Valid correlation of a padded channel-last ``(Hp, Wp, C)`` array with ``kernel``.
+    """Valid correlation of a padded channel-last ``(Hp, Wp, C)`` image with ``kernel``.
 
     The ``(H, W, C)`` response is computed in ``work`` (float32 or float64) and handed to
     ``sink(rows, response[rows])`` stripe by stripe, each thread a run of stripes
-    (:mod:`._parallel`); FFT hands over the whole image at once. With ``rounding`` it is
-    rounded first, half to even, re-deciding outputs within ``tie_tol`` of a tie in float64
-    (:func:`._ties.round_exactly`).
+    (:mod:`._parallel`) that it pads itself (:class:`._source.PaddedSource`); FFT hands over
+    the whole image at once. With ``rounding`` it is rounded first, half to even,
+    re-deciding outputs within ``tie_tol`` of a tie in float64 (:func:`._ties.round_exactly`).
     """
     kh = kernel.shape[0]
-    h = padded.shape[0] - kh + 1
+    hp, wp, c = source.shape
+    h = hp - kh + 1
     exact = kernel
     kernel = kernel.astype(work)
     factors = factors and tuple(f.astype(work) for f in factors)
 
-    def finish(rows: slice, response: np.ndarray) -> None:
+    def finish(rows: slice, response: np.ndarray, src: np.ndarray, first_row: int) -> None:
         if rounding:
-            response = round_exactly(response, tie_tol, padded, rows.start, exact)
+            response = round_exactly(response, tie_tol, src, first_row, exact)
         sink(rows, response)
 
     if method == "fft":
-        planes = np.ascontiguousarray(np.moveaxis(padded, -1, 0), dtype=work)  # (C, Hp, Wp)
-        finish(slice(0, h), np.moveaxis(_fft(planes, kernel), 0, -1))
+        padded = source.full(work)
+        planes = np.ascontiguousarray(np.moveaxis(padded, -1, 0))  # (C, Hp, Wp)
+        finish(slice(0, h), np.moveaxis(_fft(planes, kernel), 0, -1), padded, 0)
         return
 
     def stripe(rows: slice) -> None:
-        src = np.asarray(padded[rows.start : rows.stop + kh - 1], dtype=work)  # (S+kh-1, Wp, C)
+        shape = (rows.stop - rows.start + kh - 1, wp, c)
+        src = source.rows(rows.start, rows.stop + kh - 1, scratch("source", shape, work))
         if method == "direct":
-            finish(rows, shifted_stripe(src, kernel, factors))
+            finish(rows, shifted_stripe(src, kernel, factors), src, 0)
         else:
             planes = np.ascontiguousarray(np.moveaxis(src, -1, 0))  # (C, S + kh - 1, Wp)
-            finish(rows, np.moveaxis(_banded_planes(planes, kernel, factors), 0, -1))
+            finish(rows, np.moveaxis(_banded_planes(planes, kernel, factors), 0, -1), src, 0)
 
-    run_stripes(stripe, stripes_of(h, _stripe_rows(method, padded.shape, kh, work)))
+    run_stripes(stripe, stripes_of(h, _stripe_rows(method, source.shape, kh, work)))
 
 
 def _stripe_rows(method: str, padded_shape: tuple[int, int, int], kh: int, work) -> int:

@@ -14,17 +14,20 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import blas
 
+from convolab.image._source import scratch
+
 
 def shifted_correlate(
-    src: np.ndarray, taps: list[tuple[int, int, float]], kh: int, kw: int
+    src: np.ndarray, taps: list[tuple[int, int, float]], kh: int, kw: int, role: str = "acc"
 ) -> np.ndarray:
     """``sum_(i, j, w) w * src[i:i + H, j:j + W]`` for a contiguous ``(Hp, Wp, C)`` array.
 
-    Returns a view ``(Hp - kh + 1, Wp - kw + 1, C)`` into a new buffer.
+    Returns a view ``(Hp - kh + 1, Wp - kw + 1, C)`` into this thread's ``role`` buffer
+    (:func:`._source.scratch`), valid until the thread's next call with that role.
     """
     hp, wp, c = src.shape
     flat = src.reshape(-1)  # (Hp * Wp * C,), a view: src is contiguous
-    acc = np.empty(hp * wp * c, dtype=src.dtype)  # cells past n are never read
+    acc = scratch(role, (hp * wp * c,), src.dtype)  # cells past n are never read
     n = ((hp - kh + 1) * wp - (kw - 1)) * c  # every output sample, and the unused row ends
     if not taps:
         acc.fill(0)
@@ -49,5 +52,5 @@ def shifted_stripe(src: np.ndarray, kernel: np.ndarray, factors) -> np.ndarray:
     if factors is None:
         return shifted_correlate(src, kernel_taps(kernel), kh, kw)
     u, v = factors
-    columns = shifted_correlate(src, kernel_taps(u[:, None]), kh, 1)  # (S, Wp, C), contiguous
+    columns = shifted_correlate(src, kernel_taps(u[:, None]), kh, 1, "columns")  # (S, Wp, C)
     return shifted_correlate(columns, kernel_taps(v[None, :]), 1, kw)

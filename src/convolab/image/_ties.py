@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from convolab.functional import sliding_windows
+from convolab.image._source import scratch
 
 TIE_BUDGET = 2e-3  # largest float32 tolerance worth it: ~0.4% of the outputs recomputed
 _SAFETY = 4.0
@@ -60,11 +61,13 @@ def round_exactly(
 ) -> np.ndarray:
     """``response`` ``(S, W, C)`` rounded half to even (saturating is the caller's job).
 
+    The result lives in this thread's scratch buffer: valid until its next call.
+
     Outputs within ``tol`` of a tie are re-decided from their windows in float64: rows
     ``first_row ...`` of the valid correlation of ``padded`` ``(Hp, Wp, C)`` with ``kernel``.
     ``response`` is used as scratch space.
     """
-    rounded = np.rint(response)
+    rounded = np.rint(response, out=scratch("rounded", response.shape, response.dtype))
     if tol is not None:
         distance = np.abs(np.subtract(response, rounded, out=response), out=response)
         near = np.flatnonzero(distance >= 0.5 - tol)  # |r - rint(r)| is 0.5 at a tie
