@@ -1,0 +1,44 @@
+"""PaddedSource: any stripe of rows equals the same rows of the whole padded image."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from convolab.image._boundary import MODES, pad_image
+from convolab.image._source import PaddedSource, scratch
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    h=st.integers(1, 9),
+    w=st.integers(1, 9),
+    c=st.integers(1, 3),
+    pads=st.tuples(*(st.integers(0, 20) for _ in range(4))),
+    mode=st.sampled_from(MODES),
+    data=st.data(),
+)
+def test_rows_equal_pad_image(h, w, c, pads, mode, data):
+    """Every scipy mode, pads wider than the image, uint8 converted on the way."""
+    top, bottom, left, right = pads
+    rng = np.random.default_rng(h * 100 + w)
+    image = rng.integers(0, 256, (h, w, c), dtype=np.uint8)
+    pairs = ((top, bottom), (left, right))
+    ref = pad_image(image.astype(np.float64), pairs, mode, cval=2.5)
+    source = PaddedSource(image, pairs, mode, cval=2.5)
+    assert source.shape == ref.shape
+    start = data.draw(st.integers(0, ref.shape[0] - 1))
+    stop = data.draw(st.integers(start + 1, ref.shape[0]))
+    out = np.full((stop - start, *ref.shape[1:]), np.nan)
+    np.testing.assert_array_equal(source.rows(start, stop, out), ref[start:stop])
+    np.testing.assert_array_equal(source.full(np.float32), ref.astype(np.float32))
+
+
+def test_scratch_is_reused_per_role_and_grows():
+    a = scratch("test-role", (4, 4), np.float32)
+    b = scratch("test-role", (2, 8), np.float32)
+    assert np.shares_memory(a, b)
+    c = scratch("test-role", (100, 100), np.float64)  # larger: a new buffer
+    assert c.shape == (100, 100) and c.dtype == np.float64
+    assert not np.shares_memory(scratch("other-role", (4, 4), np.float32), c)
