@@ -257,7 +257,8 @@ def run_suite(
 ) -> list[Row]:
     """Time every layer of ``layers`` with both engines limited to ``threads`` threads.
 
-    ``quick`` uses 1 timed run per measurement instead of 5.
+    ``quick`` uses 1 block of timed runs per measurement instead of 5 (see
+    :func:`paired_times`).
     """
     import torch
     from threadpoolctl import threadpool_limits

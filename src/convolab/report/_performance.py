@@ -22,7 +22,7 @@ def performance_section(ctx: DemoContext) -> str:
 
     names = QUICK_LAYERS if ctx.quick else LAYERS
     layers = [layer for layer in bench.SUITE if layer.name in names]
-    results = bench.run_suite(layers=layers)  # medians of 5 runs: one run is too noisy
+    results = bench.run_suite(layers=layers)  # 5 blocks of runs each: one run is too noisy
     rows = [
         (
             r.name,
@@ -42,7 +42,8 @@ def performance_section(ctx: DemoContext) -> str:
             "<code>convolab.functional.conv2d</code> is NumPy from the definition "
             "(im2col + BLAS, Winograd, FFT or a direct sum, chosen by a cost model), in bounded "
             "memory. Here it runs against <code>torch.nn.functional.conv2d</code> on the same "
-            "float32 data, both on 2 threads, in this process, medians of five runs. "
+            "float32 data, both on 2 threads, in this process: medians of runs timed in "
+            "alternating blocks, each engine warmed up and undisturbed by the other's threads. "
             "A ratio below 1 means convolab was faster."
         )
         + table(
