@@ -123,9 +123,14 @@ def _wide_bytes(xp, kernel, dilation, out_size, out_channels: int, groups: int) 
     return (xp.size + tail + cells * (rows + out_channels)) * xp.itemsize
 
 
+def _flat_strides(spatial) -> list[int]:
+    """Element strides of the spatial axes of one C-contiguous channel ``(*S)``."""
+    return [math.prod(spatial[i + 1 :]) for i in range(len(spatial))]
+
+
 def _wide_tail(spatial, kernel, dilation) -> int:
     """How far past its sample the last wide cell of the last tap reads (flattened)."""
-    inner = [math.prod(spatial[i + 1 :]) for i in range(len(spatial))]
+    inner = _flat_strides(spatial)
     return sum((k - 1) * d * f for k, d, f in zip(kernel[1:], dilation[1:], inner[1:]))
 
 
@@ -157,7 +162,7 @@ def _forward_wide(xp, wg, bias, kernel, dilation, target) -> None:
     cols = buffer[flat.size : flat.size + groups * (rows + extra) * nb * cells]
     cols = cols.reshape(groups, rows + extra, nb, cells)
     product = buffer[flat.size + cols.size : flat.size + cols.size + groups * og * nb * cells]
-    inner = [math.prod(spatial[i + 1 :]) for i in range(len(spatial))]
+    inner = _flat_strides(spatial)
     channel, size, cg = math.prod(spatial), flat.itemsize, channels // groups
     view = as_strided(
         flat,

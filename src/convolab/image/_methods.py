@@ -105,9 +105,10 @@ def correlate_padded(
     kernel = kernel.astype(work)
     factors = factors and tuple(f.astype(work) for f in factors)
 
-    def finish(rows: slice, response: np.ndarray, src: np.ndarray, first_row: int) -> None:
+    def finish(rows: slice, response: np.ndarray, src: np.ndarray) -> None:
+        """Round (with ties re-decided from ``src``, the padded rows of ``response``), store."""
         if rounding:
-            response = round_exactly(response, tie_tol, src, first_row, exact)
+            response = round_exactly(response, tie_tol, src, 0, exact)
         sink(rows, response)
 
     if method == "fft":
@@ -116,17 +117,17 @@ def correlate_padded(
         response = np.moveaxis(_fft(planes, kernel), 0, -1)  # (H, W, C), channel planes apart
         if rounding:  # the rounding passes run ~3x faster on a contiguous copy (measured)
             response = np.ascontiguousarray(response)
-        finish(slice(0, h), response, padded, 0)
+        finish(slice(0, h), response, padded)
         return
 
     def stripe(rows: slice) -> None:
         shape = (rows.stop - rows.start + kh - 1, wp, c)
         src = source.rows(rows.start, rows.stop + kh - 1, scratch("source", shape, work))
         if method == "direct":
-            finish(rows, shifted_stripe(src, kernel, factors), src, 0)
+            finish(rows, shifted_stripe(src, kernel, factors), src)
         else:
             planes = np.ascontiguousarray(np.moveaxis(src, -1, 0))  # (C, S + kh - 1, Wp)
-            finish(rows, np.moveaxis(_banded_planes(planes, kernel, factors), 0, -1), src, 0)
+            finish(rows, np.moveaxis(_banded_planes(planes, kernel, factors), 0, -1), src)
 
     run_stripes(stripe, stripes_of(h, _stripe_rows(method, source.shape, kh, work)))
 
