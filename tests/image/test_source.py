@@ -42,3 +42,12 @@ def test_scratch_is_reused_per_role_and_grows():
     c = scratch("test-role", (100, 100), np.float64)  # larger: a new buffer
     assert c.shape == (100, 100) and c.dtype == np.float64
     assert not np.shares_memory(scratch("other-role", (4, 4), np.float32), c)
+
+
+def test_scratch_does_not_keep_whole_images():
+    from convolab.image import _source
+
+    size = _source.KEEP_BYTES // 8 + 1  # float64 elements just over the limit
+    big = scratch("big-role", (size,), np.float64)
+    assert big.shape == (size,)
+    assert not np.shares_memory(big, scratch("big-role", (size,), np.float64))

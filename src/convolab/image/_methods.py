@@ -108,7 +108,7 @@ def correlate_padded(
     def finish(rows: slice, response: np.ndarray, src: np.ndarray) -> None:
         """Round (with ties re-decided from ``src``, the padded rows of ``response``), store."""
         if rounding:
-            response = round_exactly(response, tie_tol, src, 0, exact)
+            response = round_exactly(response, tie_tol, src, exact)
         sink(rows, response)
 
     if method == "fft":

@@ -19,6 +19,7 @@ import numpy as np
 from convolab.image._boundary import pad_image
 
 _SCRATCH = threading.local()
+KEEP_BYTES = 32 << 20  # larger scratch arrays (a whole image's, for FFT) are not kept
 
 
 def scratch(role: str, shape: tuple[int, ...], dtype) -> np.ndarray:
@@ -26,9 +27,12 @@ def scratch(role: str, shape: tuple[int, ...], dtype) -> np.ndarray:
 
     Each role keeps one buffer, grown when needed, so that a stripe's temporaries do not
     fault in fresh pages on every stripe; nothing may hold a view of it across stripes.
+    A request over :data:`KEEP_BYTES` gets a fresh array that is not kept.
     """
-    buffers = _SCRATCH.__dict__.setdefault("buffers", {})
     nbytes = math.prod(shape) * np.dtype(dtype).itemsize
+    if nbytes > KEEP_BYTES:
+        return np.empty(shape, dtype=dtype)
+    buffers = _SCRATCH.__dict__.setdefault("buffers", {})
     buffer = buffers.get(role)
     if buffer is None or buffer.nbytes < nbytes:
         buffer = buffers[role] = np.empty(max(nbytes, 1), dtype=np.uint8)

@@ -56,15 +56,15 @@ def round_exactly(
     response: np.ndarray,
     tol: float | None,
     padded: np.ndarray,
-    first_row: int,
     kernel: np.ndarray,
 ) -> np.ndarray:
     """``response`` ``(S, W, C)`` rounded half to even (saturating is the caller's job).
 
     The result lives in this thread's scratch buffer: valid until its next call.
 
-    Outputs within ``tol`` of a tie are re-decided from their windows in float64: rows
-    ``first_row ...`` of the valid correlation of ``padded`` ``(Hp, Wp, C)`` with ``kernel``.
+    Outputs within ``tol`` of a tie are re-decided from their windows in float64: the valid
+    correlation of ``padded`` ``(S + kh - 1, Wp, C)``, the rows ``response`` comes from,
+    with ``kernel``.
     ``response`` is used as scratch space.
     """
     rounded = np.rint(response, out=scratch("rounded", response.shape, response.dtype))
@@ -73,7 +73,7 @@ def round_exactly(
         near = np.flatnonzero(distance >= 0.5 - tol)  # |r - rint(r)| is 0.5 at a tie
         if near.size:
             y, x, c = np.unravel_index(near, distance.shape)
-            rounded[y, x, c] = _exact(padded, kernel, y + first_row, x, c)
+            rounded[y, x, c] = _exact(padded, kernel, y, x, c)
     return rounded
 
 
