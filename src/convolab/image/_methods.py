@@ -94,9 +94,10 @@ def correlate_padded(
 
     The ``(H, W, C)`` response is computed in ``work`` (float32 or float64) and handed to
     ``sink(rows, response[rows])`` stripe by stripe, each thread a run of stripes
-    (:mod:`._parallel`) that it pads itself (:class:`._source.PaddedSource`); FFT hands over
-    the whole image at once. With ``rounding`` it is rounded first, half to even,
-    re-deciding outputs within ``tie_tol`` of a tie in float64 (:func:`._ties.round_exactly`).
+    (:mod:`._parallel`) that it pads itself (:class:`._source.PaddedSource`); FFT transforms
+    the whole image at once, then rounds and stores it in the same stripes. With ``rounding``
+    it is rounded first, half to even, re-deciding outputs within ``tie_tol`` of a tie in
+    float64 (:func:`._ties.round_exactly`).
     """
     kh = kernel.shape[0]
     hp, wp, c = source.shape
@@ -112,12 +113,19 @@ def correlate_padded(
         sink(rows, response)
 
     if method == "fft":
-        padded = source.full(work)
-        planes = np.ascontiguousarray(np.moveaxis(padded, -1, 0))  # (C, Hp, Wp)
-        response = np.moveaxis(_fft(planes, kernel), 0, -1)  # (H, W, C), channel planes apart
-        if rounding:  # the rounding passes run ~3x faster on a contiguous copy (measured)
-            response = np.ascontiguousarray(response)
-        finish(slice(0, h), response, padded)
+        planes = np.empty((c, hp, wp), dtype=work)  # (C, Hp, Wp)
+        padded = source.rows(0, hp, np.moveaxis(planes, 0, -1))  # (Hp, Wp, C) view, filled
+        full = _fft(planes, kernel)  # (C, H, W) view
+
+        def fft_stripe(rows: slice) -> None:
+            response = np.moveaxis(full[:, rows], 0, -1)  # (S, W, C) view
+            if rounding:  # the rounding passes run ~3x faster on a contiguous copy (measured)
+                contiguous = scratch("response", response.shape, work)
+                np.copyto(contiguous, response)
+                response = contiguous
+            finish(rows, response, padded[rows.start : rows.stop + kh - 1])
+
+        run_stripes(fft_stripe, stripes_of(h, _stripe_rows("direct", source.shape, kh, work)))
         return
 
     def stripe(rows: slice) -> None:
@@ -166,16 +174,21 @@ def _banded_2d(padded: np.ndarray, kernel: np.ndarray, out: np.ndarray) -> np.nd
     return out
 
 
-def _fft(padded: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """Correlation as a product of spectra; circular size ``>= Hp`` keeps the valid part exact."""
+def _fft(planes: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """Valid correlation of ``(C, Hp, Wp)`` planes as a product of spectra: ``(C, H, W)``.
+
+    The circular size ``>= (Hp, Wp)`` keeps the valid part exact. The inverse runs as two 1-D
+    stages, the second on the ``H`` rows kept only: half the time of ``irfft2`` (measured).
+    """
     kh, kw = kernel.shape
-    _, hp, wp = padded.shape
-    shape = [scipy.fft.next_fast_len(n, real=True) for n in (hp, wp)]
+    _, hp, wp = planes.shape
+    fh, fw = (scipy.fft.next_fast_len(n, real=True) for n in (hp, wp))
     threads = cpu_threads()
-    spectrum = scipy.fft.rfft2(padded, shape, workers=threads)  # (C, Hf, Wf // 2 + 1)
+    spectrum = scipy.fft.rfft2(planes, (fh, fw), workers=threads)  # (C, Fh, Fw // 2 + 1)
     flipped = kernel[::-1, ::-1]  # convolving with it correlates with K
     # rfft2 of the zero-padded kernel, transforming only its kh non-zero rows along x
-    rows = scipy.fft.rfft(flipped, shape[1], axis=1, workers=threads)  # (kh, Wf // 2 + 1)
-    spectrum *= scipy.fft.fft(rows, shape[0], axis=0, workers=threads)  # (Hf, Wf // 2 + 1)
-    full = scipy.fft.irfft2(spectrum, shape, workers=threads)  # (C, Hf, Wf)
-    return full[:, kh - 1 : hp, kw - 1 : wp]  # (C, H, W)
+    rows = scipy.fft.rfft(flipped, fw, axis=1, workers=threads)  # (kh, Fw // 2 + 1)
+    spectrum *= scipy.fft.fft(rows, fh, axis=0, workers=threads)  # (Fh, Fw // 2 + 1)
+    columns = scipy.fft.ifft(spectrum, axis=1, workers=threads, overwrite_x=True)
+    full = scipy.fft.irfft(columns[:, kh - 1 : hp], fw, axis=2, workers=threads)  # (C, H, Fw)
+    return full[:, :, kw - 1 : wp]  # (C, H, W)

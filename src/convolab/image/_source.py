@@ -82,7 +82,3 @@ class PaddedSource:
             out[:, :left] = out[:, self.col_left]
             out[:, left + w :] = out[:, self.col_right]
         return out
-
-    def full(self, dtype) -> np.ndarray:
-        """The whole padded image, a new ``(Hp, Wp, C)`` array of ``dtype``."""
-        return self.rows(0, self.shape[0], np.empty(self.shape, dtype=dtype))
