@@ -32,7 +32,9 @@ def test_rows_equal_pad_image(h, w, c, pads, mode, data):
     stop = data.draw(st.integers(start + 1, ref.shape[0]))
     out = np.full((stop - start, *ref.shape[1:]), np.nan)
     np.testing.assert_array_equal(source.rows(start, stop, out), ref[start:stop])
-    np.testing.assert_array_equal(source.full(np.float32), ref.astype(np.float32))
+    planes = np.full((c, *ref.shape[:2]), np.nan, dtype=np.float32)  # FFT's (C, Hp, Wp) layout
+    source.rows(0, ref.shape[0], np.moveaxis(planes, 0, -1))
+    np.testing.assert_array_equal(np.moveaxis(planes, 0, -1), ref.astype(np.float32))
 
 
 def test_scratch_is_reused_per_role_and_grows():
