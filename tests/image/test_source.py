@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convolab.image._boundary import MODES, pad_image
+from convolab.image._boundary import MODES, pad_image, source_index
 from convolab.image._source import PaddedSource, scratch
 
 
@@ -53,3 +53,31 @@ def test_scratch_does_not_keep_whole_images():
     big = scratch("big-role", (size,), np.float64)
     assert big.shape == (size,)
     assert not np.shares_memory(big, scratch("big-role", (size,), np.float64))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    size=st.integers(1, 9),
+    lo=st.integers(0, 30),
+    hi=st.integers(0, 30),
+    mode=st.sampled_from(MODES),
+)
+def test_source_index_is_what_pad_image_copies(size, lo, hi, mode):
+    """The closed forms against padding the indices themselves (-1 marks cval)."""
+    indices = np.arange(size).reshape(size, 1, 1)
+    want = pad_image(indices, ((lo, hi), (0, 0)), mode, cval=-1)[:, 0, 0]
+    np.testing.assert_array_equal(source_index(size, lo, hi, mode), want)
+
+
+def test_windows_and_columns_gather_the_padded_image():
+    image = np.random.default_rng(3).integers(0, 256, (6, 5, 2), dtype=np.uint8)
+    pairs = ((3, 2), (4, 1))
+    for mode in MODES:
+        ref = pad_image(image.astype(np.float64), pairs, mode, cval=9.5)
+        source = PaddedSource(image, pairs, mode, cval=9.5)
+        y, x, c = np.array([0, 4, 6]), np.array([0, 3, 5]), np.array([1, 0, 1])
+        got = source.windows(y, x, c, (3, 4))
+        for i in range(3):
+            np.testing.assert_array_equal(got[i], ref[y[i] : y[i] + 3, x[i] : x[i] + 4, c[i]])
+        cols = np.array([[0, 1], [9, 2]])
+        np.testing.assert_array_equal(source.columns(cols), ref[:, cols])

@@ -49,6 +49,25 @@ def pad_image(
     return _pad_axis(x, left, right, torch_mode, axis=1)
 
 
+def source_index(size: int, lo: int, hi: int, mode: str) -> np.ndarray:
+    """``(lo + size + hi,)``: the index of the sample each position of an axis of ``size``
+    samples, extended by ``lo`` and ``hi``, copies (``-1`` for ``cval`` in 'constant').
+
+    Closed forms of the module table, periodic for any width: 'reflect' repeats with period
+    ``2 size``, 'mirror' with ``2 size - 2``, 'wrap' with ``size``.
+    """
+    i = np.arange(-lo, size + hi)
+    if mode == "nearest":
+        return np.clip(i, 0, size - 1)
+    if mode == "wrap":
+        return i % size
+    if mode == "constant":
+        return np.where((i >= 0) & (i < size), i, -1)
+    period = 2 * size if mode == "reflect" else max(2 * size - 2, 1)
+    m = i % period
+    return np.where(m < size, m, period - 1 - m if mode == "reflect" else period - m)
+
+
 def _fits(sizes, pads, torch_mode: str) -> bool:
     return all(max(p) <= _LIMIT[torch_mode](n) for n, p in zip(sizes, pads))
 

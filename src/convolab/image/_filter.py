@@ -84,9 +84,9 @@ def filter_image(
     """
     image = check_image(image)
     result = np.empty_like(image)
-    color = result[..., :-1] if _has_alpha(image) else result
+    color = _color(result)
     top = _INTEGER.get(image.dtype)
-    _correlate(image, kernel, mode, cval, convolve, method, _sink(color, top), top)
+    _correlate(image, kernel, mode, cval, convolve, method, _channels(color), top)
     if _has_alpha(image):
         result[..., -1] = image[..., -1]
     return result
@@ -122,16 +122,16 @@ def correlate_image(
     image = check_image(image)
     color_shape = (*image.shape[:-1], image.shape[-1] - 1) if _has_alpha(image) else image.shape
     out = np.empty(color_shape, dtype=_work_dtype(image))
-    _correlate(image, kernel, mode, cval, convolve, method, _sink(out))
+    _correlate(image, kernel, mode, cval, convolve, method, _channels(out))
     return out
 
 
 def _correlate(
-    image: np.ndarray, kernel, mode, cval, convolve, method, sink, top: int | None = None
+    image: np.ndarray, kernel, mode, cval, convolve, method, target, top: int | None = None
 ) -> None:
-    """Check the arguments, pad, pick the method and feed ``sink`` the response.
+    """Check the arguments, pad, pick the method and store the response in ``target``.
 
-    ``top``: the integer output's maximum, when the response will be rounded to integers.
+    ``target``: ``(H, W, C')``; ``top``: its maximum, when it holds integers (rounded).
     """
     kernel = check_kernel(kernel)
     mode = as_choice(mode, "mode", MODES)
@@ -146,47 +146,39 @@ def _correlate(
     factors = separable_factors(kernel) if method != "fft" else None
     counts = method_counts(kernel, padded_shape, factors is not None)
     method = choose_method(counts) if method == "auto" else method
-    work, tie_tol = _precision(image, kernel, method, factors, counts, padded_shape, top)
-    source = PaddedSource(_color(image), pads, mode, cval)  # (Hp, Wp, C'), padded on demand
-    correlate_padded(source, kernel, method, work, sink, factors, top is not None, tie_tol)
+    work, tie_tol = _precision(
+        image, kernel, method, factors, counts, padded_shape, top, mode, cval
+    )
+    source = PaddedSource(_channels(_color(image)), pads, mode, cval)  # (Hp, Wp, C') on demand
+    correlate_padded(source, kernel, method, work, target, factors, top, tie_tol)
 
 
-def _precision(image, kernel, method, factors, counts, padded_shape, top: int | None):
+def _precision(image, kernel, method, factors, counts, padded_shape, top, mode, cval):
     """Working dtype and tie tolerance: float32 for uint8 when few outputs need a re-check.
 
     ``None`` tolerance: no re-check (float output, or sums exact by :func:`._ties.exact_sums`).
+    The samples are bounded by ``top``, or ``|cval|`` where 'constant' adds a larger one,
+    and are integers unless ``cval`` is not; a separable kernel's factors may miss the
+    kernel by a residual, which adds its own error.
     """
     work = _work_dtype(image)
     if top is None:
         return work, None
+    constant = mode == "constant"
+    magnitude = max(top, abs(cval)) if constant else top
     weights = list(factors) if factors is not None else [kernel]
-    if image.dtype == np.uint8 and method != "fft" and exact_sums(weights, np.float32, top):
+    residual = np.abs(np.outer(*factors) - kernel).sum() if factors is not None else 0.0
+    exact = method != "fft" and residual == 0 and (not constant or float(cval).is_integer())
+    if image.dtype == np.uint8 and exact and exact_sums(weights, np.float32, magnitude):
         return np.dtype(np.float32), None
     terms = fft_error_terms(padded_shape) if method == "fft" else counts[method]
     l1 = np.abs(kernel).sum()
-    tol32 = tie_tolerance(terms, np.float32, top, l1)
+    tol32 = tie_tolerance(terms, np.float32, magnitude, l1) + residual * magnitude
     if image.dtype == np.uint8 and tol32 <= TIE_BUDGET:
         return np.dtype(np.float32), tol32
-    exact = method != "fft" and exact_sums(weights, work, top)
-    return work, None if exact else tie_tolerance(terms, work, top, l1)
-
-
-def _sink(target: np.ndarray, top: int | None = None):
-    """Write response stripes ``(S, W, C')`` into rows of ``target`` ``(H, W[, C'])``.
-
-    With ``top`` (integer targets, responses already rounded) values are saturated to
-    ``[0, top]`` in the same pass: never wrapped around.
-    """
-
-    def sink(rows: slice, response: np.ndarray) -> None:
-        dst = target[rows]
-        src = response[..., 0] if dst.ndim == 2 else response
-        if top is None:
-            dst[...] = src
-        else:
-            np.clip(src, 0, top, out=dst, casting="unsafe")
-
-    return sink
+    if exact and exact_sums(weights, work, magnitude):
+        return work, None
+    return work, tie_tolerance(terms, work, magnitude, l1) + residual * magnitude
 
 
 def anchor_padding(kernel_shape: tuple[int, int], flipped: bool = False):
@@ -247,9 +239,13 @@ def _work_dtype(image: np.ndarray) -> np.dtype:
 
 
 def _color(image: np.ndarray) -> np.ndarray:
-    """The colour channels, channel-last ``(H, W, C')``, a view."""
-    color = image[..., :-1] if _has_alpha(image) else image
-    return color[..., None] if color.ndim == 2 else color  # (H, W, C')
+    """The colour channels, ``(H, W)`` or ``(H, W, C')``, a view."""
+    return image[..., :-1] if _has_alpha(image) else image
+
+
+def _channels(array: np.ndarray) -> np.ndarray:
+    """``array`` channel-last ``(H, W, C)``, a view (``C = 1`` for a 2-D one)."""
+    return array[..., None] if array.ndim == 2 else array
 
 
 def to_image_dtype(response: np.ndarray, image: np.ndarray) -> np.ndarray:

@@ -19,14 +19,14 @@ CPU (:mod:`._parallel`); FFT runs whole, on as many FFT workers.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import scipy.fft
 
 from convolab.image._banded import BLOCK, column_pass, row_pass
 from convolab.image._parallel import cpu_threads, run_stripes, stripes_of
-from convolab.image._shifted import shifted_stripe
+from convolab.image._shifted import column_taps, row_taps, shifted_stripe
 from convolab.image._source import PaddedSource, scratch
 from convolab.image._ties import round_exactly
 
@@ -36,6 +36,7 @@ METHODS = ("auto", "direct", "banded", "fft")
 COST = {"direct": 1.0, "banded": 0.25, "fft": 3.5}
 SEPARABLE_RTOL = 1e-12  # relative error allowed when K is rebuilt from its factors
 CACHE_BYTES = 1 << 19  # a 'direct' stripe's float samples: its passes stay in L2
+EDGE_CHUNK = 1 << 20  # samples gathered at a time for the border columns
 
 
 def separable_factors(kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -85,59 +86,129 @@ def correlate_padded(
     kernel: np.ndarray,
     method: str,
     work: np.dtype,
-    sink: Callable[[slice, np.ndarray], None],
+    target: np.ndarray,
     factors: tuple[np.ndarray, np.ndarray] | None = None,
-    rounding: bool = False,
+    top: int | None = None,
     tie_tol: float | None = None,
 ) -> None:
     """Valid correlation of a padded channel-last ``(Hp, Wp, C)`` image with ``kernel``.
 
-    The ``(H, W, C)`` response is computed in ``work`` (float32 or float64) and handed to
-    ``sink(rows, response[rows])`` stripe by stripe, each thread a run of stripes
+    The ``(H, W, C)`` response is computed in ``work`` (float32 or float64) and stored in
+    ``target`` ``(H, W, C)`` stripe by stripe, each thread a run of stripes
     (:mod:`._parallel`) that it pads itself (:class:`._source.PaddedSource`); FFT transforms
-    the whole image at once, then rounds and stores it in the same stripes. With ``rounding``
-    it is rounded first, half to even, re-deciding outputs within ``tie_tol`` of a tie in
-    float64 (:func:`._ties.round_exactly`).
+    the whole image at once, then rounds and stores it in the same stripes. With ``top``
+    (an integer target's maximum) it is rounded half to even, re-deciding outputs within
+    ``tie_tol`` of a tie in float64 (:func:`._ties.round_exactly`), and saturated to
+    ``[0, top]``.
     """
     kh = kernel.shape[0]
     hp, wp, c = source.shape
-    h = hp - kh + 1
-    exact = kernel
+    h, w = hp - kh + 1, source.width
+    exact, exact_factors = kernel, factors
     kernel = kernel.astype(work)
     factors = factors and tuple(f.astype(work) for f in factors)
+    direct_rows = _rows_view(target) if top is None and target.dtype == work else None
 
-    def finish(rows: slice, response: np.ndarray, src: np.ndarray) -> None:
-        """Round (with ties re-decided from ``src``, the padded rows of ``response``), store."""
-        if rounding:
-            response = round_exactly(response, tie_tol, src, exact)
-        sink(rows, response)
+    def finish(rows: slice, response: np.ndarray) -> None:
+        """Round (ties re-decided from the image's own windows) and saturate, or copy."""
+        if top is None:
+            np.copyto(target[rows], response, casting="unsafe")
+            return
+        windows = partial(_windows_below, source, rows.start, exact.shape)
+        rounded = round_exactly(response, tie_tol, windows, exact)
+        np.clip(rounded, 0, top, out=target[rows], casting="unsafe")
 
     if method == "fft":
         planes = np.empty((c, hp, wp), dtype=work)  # (C, Hp, Wp)
-        padded = source.rows(0, hp, np.moveaxis(planes, 0, -1))  # (Hp, Wp, C) view, filled
+        source.rows(0, hp, np.moveaxis(planes, 0, -1))  # filled through a (Hp, Wp, C) view
         full = _fft(planes, kernel)  # (C, H, W) view
 
         def fft_stripe(rows: slice) -> None:
             response = np.moveaxis(full[:, rows], 0, -1)  # (S, W, C) view
-            if rounding:  # the rounding passes run ~3x faster on a contiguous copy (measured)
+            if top is not None:  # the rounding passes run ~3x faster on a contiguous copy
                 contiguous = scratch("response", response.shape, work)
                 np.copyto(contiguous, response)
                 response = contiguous
-            finish(rows, response, padded[rows.start : rows.stop + kh - 1])
+            finish(rows, response)
 
         run_stripes(fft_stripe, stripes_of(h, _stripe_rows("direct", source.shape, kh, work)))
         return
 
     def stripe(rows: slice) -> None:
+        if method == "direct" and factors is not None:
+            s = rows.stop - rows.start
+            if direct_rows is not None:  # straight into the target's rows
+                _separable_stripe(source, rows, kh, factors, work, direct_rows[rows])
+                return
+            out = scratch("response", (s, w * c), work)
+            _separable_stripe(source, rows, kh, factors, work, out)
+            finish(rows, out.reshape(s, w, c))
+            return
         shape = (rows.stop - rows.start + kh - 1, wp, c)
         src = source.rows(rows.start, rows.stop + kh - 1, scratch("source", shape, work))
         if method == "direct":
-            finish(rows, shifted_stripe(src, kernel, factors), src)
+            finish(rows, shifted_stripe(src, kernel))
         else:
             planes = np.ascontiguousarray(np.moveaxis(src, -1, 0))  # (C, S + kh - 1, Wp)
-            finish(rows, np.moveaxis(_banded_planes(planes, kernel, factors), 0, -1), src)
+            finish(rows, np.moveaxis(_banded_planes(planes, kernel, factors), 0, -1))
 
     run_stripes(stripe, stripes_of(h, _stripe_rows(method, source.shape, kh, work)))
+    if method == "direct" and factors is not None:
+        _edge_columns(source, exact_factors, kh, target, top)
+
+
+def _rows_view(target: np.ndarray) -> np.ndarray | None:
+    """``target`` ``(H, W, C)`` as an ``(H, W * C)`` view when it is contiguous."""
+    return target.reshape(target.shape[0], -1) if target.flags.c_contiguous else None
+
+
+def _windows_below(source: PaddedSource, first: int, size, y, x, c) -> np.ndarray:
+    """The padded image's windows of output ``(first + y, x, c)``: ``(n, kh, kw)``."""
+    return source.windows(first + y, x, c, size)
+
+
+def _separable_stripe(source: PaddedSource, rows: slice, kh: int, factors, work, out) -> None:
+    """Rows ``rows`` of the correlation with ``u v^T`` into contiguous ``out`` ``(S, W * C)``,
+    but for the ``kw - 1`` border columns (:func:`_edge_columns` puts them right).
+
+    One ``axpy`` per tap of ``v`` along the rows, read straight from the image when they
+    need no conversion (:func:`._shifted.row_taps`), then one per tap of ``u`` down the
+    columns, written straight into ``out`` (:func:`._shifted.column_taps`).
+    """
+    u, v = factors
+    c, w = source.shape[2], source.width
+    n_in = rows.stop + kh - 1 - rows.start
+    src = source.inner_view(rows.start, rows.stop + kh - 1, work)  # (S + kh - 1, W * C)
+    if src is None:
+        buffer = scratch("source", (n_in, w, c), work)
+        src = source.inner_rows(rows.start, rows.stop + kh - 1, buffer)
+    across = scratch("across", (n_in, w, c), work)
+    row_taps(src.reshape(n_in, w, c), v, across, source.left)
+    column_taps(across.reshape(n_in, w * c), u, out)
+
+
+def _edge_columns(source: PaddedSource, factors, kh: int, target, top: int | None) -> None:
+    """The output columns whose row windows leave the image rows, in float64 from the image.
+
+    ``left`` on the left, ``kw - 1 - left`` on the right: a pass along the rows for those
+    columns only, ``(Hp, E, C)``, then one down them; rounded and saturated for ``top``.
+    """
+    u, v = factors
+    kw, w, left = v.shape[0], source.width, source.left
+    edges = np.r_[0 : min(left, w), max(w - (kw - 1 - left), left) : w]  # (E,)
+    taps = np.flatnonzero(v)  # zero weights skipped, as scipy.ndimage (NaN stays out)
+    hp, c = source.shape[0], source.shape[2]
+    h = hp - kh + 1
+    group = max(1, EDGE_CHUNK // max(hp * taps.size * c, 1))  # edge columns at a time
+    for lo in range(0, edges.size, group):
+        cols = edges[lo : lo + group, None] + taps  # (E', taps) padded columns
+        across = np.matmul(source.columns(cols).swapaxes(-1, -2), v[taps])  # (Hp, E', C)
+        fixed = np.zeros((h, *across.shape[1:]))  # (H, E', C)
+        for i in np.flatnonzero(u):
+            fixed += u[i] * across[i : i + h]
+        if top is not None:
+            fixed = np.clip(np.rint(fixed), 0, top)
+        target[:, edges[lo : lo + group]] = fixed
 
 
 def _stripe_rows(method: str, padded_shape: tuple[int, int, int], kh: int, work) -> int:

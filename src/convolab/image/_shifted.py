@@ -26,19 +26,26 @@ def shifted_correlate(
     (:func:`._source.scratch`), valid until the thread's next call with that role.
     """
     hp, wp, c = src.shape
-    flat = src.reshape(-1)  # (Hp * Wp * C,), a view: src is contiguous
     acc = scratch(role, (hp * wp * c,), src.dtype)  # cells past n are never read
     n = ((hp - kh + 1) * wp - (kw - 1)) * c  # every output sample, and the unused row ends
-    if not taps:
-        acc.fill(0)
-    axpy = blas.saxpy if src.dtype == np.float32 else blas.daxpy
-    for t, (i, j, weight) in enumerate(taps):
-        offset = (i * wp + j) * c
-        if t == 0:  # the first tap writes, saving a pass of zeros
-            np.multiply(flat[offset : offset + n], weight, out=acc[:n])
-        else:
-            axpy(flat, acc, n=n, a=weight, offx=offset)  # acc[:n] += w * flat[off:off + n]
+    offsets = [(i * wp + j) * c for i, j, _ in taps]
+    _accumulate(src.reshape(-1), acc, n, offsets, [w for _, _, w in taps])
     return acc.reshape(hp, wp, c)[: hp - kh + 1, : wp - kw + 1]
+
+
+def _accumulate(flat, acc, n: int, offsets, weights, start: int = 0) -> None:
+    """``acc[start:start + n] = sum_t weights[t] * flat[offsets[t]:offsets[t] + n]`` over the
+    non-zero weights (as scipy.ndimage, so a NaN under a zero weight stays out): the first a
+    multiply, every other one a BLAS ``axpy`` (one streaming pass each)."""
+    taps = [(offset, float(weight)) for offset, weight in zip(offsets, weights) if weight]
+    target = acc[start : start + n]
+    if not taps:
+        target.fill(0)
+        return
+    np.multiply(flat[taps[0][0] : taps[0][0] + n], taps[0][1], out=target)
+    axpy = blas.saxpy if flat.dtype == np.float32 else blas.daxpy
+    for offset, weight in taps[1:]:
+        axpy(flat, acc, n=n, a=weight, offx=offset, offy=start)
 
 
 def kernel_taps(kernel: np.ndarray) -> list[tuple[int, int, float]]:
@@ -46,11 +53,33 @@ def kernel_taps(kernel: np.ndarray) -> list[tuple[int, int, float]]:
     return [(i, j, float(kernel[i, j])) for i, j in zip(*np.nonzero(kernel))]
 
 
-def shifted_stripe(src: np.ndarray, kernel: np.ndarray, factors) -> np.ndarray:
+def shifted_stripe(src: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """Valid correlation of ``src`` ``(S + kh - 1, Wp, C)``: a ``(S, W, C)`` view."""
     kh, kw = kernel.shape
-    if factors is None:
-        return shifted_correlate(src, kernel_taps(kernel), kh, kw)
-    u, v = factors
-    columns = shifted_correlate(src, kernel_taps(u[:, None]), kh, 1, "columns")  # (S, Wp, C)
-    return shifted_correlate(columns, kernel_taps(v[None, :]), 1, kw)
+    return shifted_correlate(src, kernel_taps(kernel), kh, kw)
+
+
+def row_taps(src: np.ndarray, weights: np.ndarray, out: np.ndarray, left: int) -> None:
+    """``out[:, x] = sum_j w[j] src[:, x + j - left]``, 1-D correlation along the rows.
+
+    ``src`` and ``out`` are contiguous ``(R, W, C)``. The flattened rows take one ``axpy`` per
+    tap (module notes), written ``left`` columns on, so only the ``k - 1`` output columns
+    whose windows leave the row (the first ``left``, the last ``k - 1 - left``) are wrong:
+    they mix neighbouring rows (or zeros at the two ends) and are the caller's to replace.
+    """
+    r, w, c = src.shape
+    k = weights.shape[0]
+    flat, acc = src.reshape(-1), out.reshape(-1)
+    n = max(r * w - (k - 1), 0) * c  # outputs of the flattened pass
+    acc[: left * c] = 0
+    acc[left * c + n :] = 0
+    if n:
+        _accumulate(flat, acc, n, [j * c for j in range(k)], weights, left * c)
+
+
+def column_taps(src: np.ndarray, weights: np.ndarray, out: np.ndarray) -> None:
+    """``out[s] = sum_i w[i] src[s + i]`` for contiguous rows ``src`` ``(S + k - 1, L)`` and
+    ``out`` ``(S, L)``: row shifts are whole rows of the flattened arrays, one ``axpy`` each."""
+    step = src.shape[1]
+    offsets = [i * step for i in range(weights.shape[0])]
+    _accumulate(src.reshape(-1), out.reshape(-1), out.size, offsets, weights)

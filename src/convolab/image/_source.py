@@ -4,9 +4,9 @@ Padding the whole image first costs a full copy of it into a fresh array, whose 
 kernel then has to fault in (about 2 ms for 4 MB on the project's virtual machines: more
 than a 3x3 filter itself), and a second copy when the stripe is converted to the working
 dtype. A stripe is instead filled from the image directly, converted on the way: its interior
-rows in one copy, then the few border rows and columns through index maps, which come from
-padding ``arange`` with :func:`._boundary.pad_image` and so follow every ``scipy.ndimage``
-mode for any pad width.
+rows in one copy, then the few border rows and columns through index maps
+(:func:`._boundary.source_index`), which follow every ``scipy.ndimage`` mode for any pad
+width. Separable filters read the interior rows straight from the image, without a copy.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import threading
 
 import numpy as np
 
-from convolab.image._boundary import pad_image
+from convolab.image._boundary import source_index
 
 _SCRATCH = threading.local()
 KEEP_BYTES = 32 << 20  # larger scratch arrays (a whole image's, for FFT) are not kept
@@ -39,16 +39,12 @@ def scratch(role: str, shape: tuple[int, ...], dtype) -> np.ndarray:
     return buffer[:nbytes].view(dtype).reshape(shape)
 
 
-def _index_map(size: int, lo: int, hi: int, mode: str) -> np.ndarray:
-    """``(lo + size + hi,)`` source index of every padded position (any mode but constant)."""
-    indices = np.arange(size).reshape(size, 1, 1)
-    return pad_image(indices, ((lo, hi), (0, 0)), mode)[:, 0, 0]
-
-
 class PaddedSource:
     """Rows of ``pad_image(color, pads, mode, cval)`` on demand, in any float dtype.
 
     ``color`` is channel-last ``(H, W, C)``; :attr:`shape` is the padded ``(Hp, Wp, C)``.
+    :attr:`row_index` ``(Hp,)`` and :attr:`col_index` ``(Wp,)`` give the image row and column
+    each padded position copies (``-1`` where ``mode='constant'`` puts ``cval``).
     """
 
     def __init__(self, color: np.ndarray, pads, mode: str, cval: float = 0.0):
@@ -58,27 +54,60 @@ class PaddedSource:
         self.top, self.left, self.height, self.width = top, left, h, w
         self.shape = (h + top + bottom, w + left + right, c)
         self.constant = mode == "constant"
-        if not self.constant:
-            self.row_map = _index_map(h, top, bottom, mode)  # (Hp,)
-            cols = _index_map(w, left, right, mode)  # (Wp,)
-            self.col_left, self.col_right = cols[:left] + left, cols[left + w :] + left
+        self.row_index = source_index(h, top, bottom, mode)  # (Hp,)
+        self.col_index = source_index(w, left, right, mode)  # (Wp,)
 
     def rows(self, start: int, stop: int, out: np.ndarray) -> np.ndarray:
         """Padded rows ``start:stop`` written into ``out`` ``(stop - start, Wp, C)``."""
-        top, left, h, w = self.top, self.left, self.height, self.width
-        inner = out[:, left : left + w]  # (S, W, C)
-        lo, hi = max(start, top), min(stop, top + h)  # the rows inside the image
-        if lo < hi:
-            np.copyto(inner[lo - start : hi - start], self.color[lo - top : hi - top], "unsafe")
-        for row in (*range(start, min(stop, top)), *range(max(start, top + h), stop)):
-            if self.constant:
-                out[row - start] = self.cval
-            else:
-                np.copyto(inner[row - start], self.color[self.row_map[row]], "unsafe")
+        left, w = self.left, self.width
+        self.inner_rows(start, stop, out[:, left : left + w])
         if self.constant:
             out[:, :left] = self.cval
             out[:, left + w :] = self.cval
         else:  # border columns copy interior columns of the same rows
-            out[:, :left] = out[:, self.col_left]
-            out[:, left + w :] = out[:, self.col_right]
+            out[:, :left] = out[:, self.col_index[:left] + left]
+            out[:, left + w :] = out[:, self.col_index[left + w :] + left]
         return out
+
+    def inner_rows(self, start: int, stop: int, out: np.ndarray) -> np.ndarray:
+        """Padded rows ``start:stop`` without their border columns, into ``out`` ``(S, W, C)``."""
+        top, h = self.top, self.height
+        lo, hi = max(start, top), min(stop, top + h)  # the rows inside the image
+        if lo < hi:
+            np.copyto(out[lo - start : hi - start], self.color[lo - top : hi - top], "unsafe")
+        for row in (*range(start, min(stop, top)), *range(max(start, top + h), stop)):
+            if self.constant:
+                out[row - start] = self.cval
+            else:
+                np.copyto(out[row - start], self.color[self.row_index[row]], "unsafe")
+        return out
+
+    def inner_view(self, start: int, stop: int, dtype) -> np.ndarray | None:
+        """Rows ``start:stop`` without border columns as a view of the image, ``(S, W * C)``,
+        when they lie inside it, are of ``dtype`` and each row is contiguous; else ``None``."""
+        if start < self.top or stop > self.top + self.height or self.color.dtype != dtype:
+            return None
+        rows = self.color[start - self.top : stop - self.top]
+        return rows.reshape(rows.shape[0], -1) if rows[0].flags.c_contiguous else None
+
+    def columns(self, cols: np.ndarray) -> np.ndarray:
+        """Every padded row at the padded columns ``cols`` (any shape), in float64:
+        ``(Hp, *cols.shape, C)``."""
+        q = self.col_index[cols].reshape(-1)
+        values = np.take(self.color, np.maximum(q, 0), axis=1)  # (H, n, C)
+        values = np.take(values, np.maximum(self.row_index, 0), axis=0).astype(np.float64)
+        if self.constant:
+            values[self.row_index < 0] = self.cval
+            values[:, q < 0] = self.cval
+        return values.reshape(self.shape[0], *cols.shape, self.shape[2])
+
+    def windows(self, y: np.ndarray, x: np.ndarray, c: np.ndarray, size) -> np.ndarray:
+        """``(n, kh, kw)`` float64 windows of the padded image with top-left corners
+        ``(y[i], x[i])`` in channel ``c[i]``, gathered from the image itself."""
+        kh, kw = size
+        r = self.row_index[y[:, None, None] + np.arange(kh)[:, None]]  # (n, kh, 1)
+        q = self.col_index[x[:, None, None] + np.arange(kw)]  # (n, 1, kw)
+        values = self.color[r, q, c[:, None, None]].astype(np.float64)  # (n, kh, kw)
+        if self.constant:
+            values[(r < 0) | (q < 0)] = self.cval
+        return values

@@ -1,36 +1,44 @@
 """Integer outputs rounded exactly, even when computed in float32 or through FFT.
 
 Rounding ``x.5`` ties is only as exact as the sum it rounds. An output within ``tol`` of a
-tie, where ``tol`` bounds the error of the computation (``|error| <= n eps sum|w_i x_i|`` for a
-sum of ``n`` products, Higham, *Accuracy and Stability of Numerical Algorithms*, 3.1), is
-recomputed from its window in float64, the precision of ``scipy.ndimage``'s own sums, and
-stored already rounded. The windows come from :func:`convolab.functional.sliding_windows`.
+tie, where ``tol`` bounds the error of the computation, is recomputed from its window in
+float64, the precision of ``scipy.ndimage``'s own sums, and stored already rounded. The
+windows are gathered from the image itself (:meth:`._source.PaddedSource.windows`).
 uint8 images are filtered in float32 this way (half the memory traffic of float64) whenever
 fewer than about 1 output in 250 needs a second look.
+
+Bounds: a sum of ``n`` products, accumulated in any order, is off by at most
+``gamma_n sum|w_i x_i|`` with ``gamma_n = n u / (1 - n u)`` and ``u`` the unit roundoff
+(Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., 3.1); two more terms
+cover the weights' own rounding to the working dtype, and chained passes add their ``n``.
+FFT has no such worst-case bound that is useful here; its ``n`` is the usual
+``sqrt(N) log2(N)`` growth with a safety factor of 8.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
-from convolab.functional import sliding_windows
 from convolab.image._source import scratch
 
 TIE_BUDGET = 2e-3  # largest float32 tolerance worth it: ~0.4% of the outputs recomputed
-_SAFETY = 4.0
+_FFT_SAFETY = 8.0
 _CHUNK = 1 << 20  # window elements gathered at a time
 _MAX_SHIFT = 12  # weights with finer binary fractions are not checked for exact sums
 
 
-def tie_tolerance(count: float, work: np.dtype, top: float, l1: float) -> float:
-    """Error bound of a sum of ``count`` products of pixels ``<= top`` with weights ``l1``."""
-    return _SAFETY * count * np.finfo(work).eps * top * l1
+def tie_tolerance(count: float, work: np.dtype, magnitude: float, l1: float) -> float:
+    """``gamma_(count + 2) magnitude l1``: the error bound of a sum of ``count`` products of
+    samples ``|x| <= magnitude`` with weights whose absolute sum is ``l1``, in ``work``."""
+    n = (count + 2) * np.finfo(work).eps / 2
+    return n / (1 - n) * magnitude * l1
 
 
-def exact_sums(weights: list[np.ndarray], work: np.dtype, top: int) -> bool:
-    """True when passes with these weights over integers ``<= top`` make no rounding error.
+def exact_sums(weights: list[np.ndarray], work: np.dtype, top: float) -> bool:
+    """True when passes with these weights over integers ``|x| <= top`` make no rounding error.
 
     Weights that are multiples of ``2**-m`` (integers, 1/4, 1/16, ... as in Sobel, Laplacian,
     sharpen, 4x4 box) keep every partial sum on a grid of ``2**-M`` (``M`` the sum of the
@@ -47,25 +55,24 @@ def exact_sums(weights: list[np.ndarray], work: np.dtype, top: int) -> bool:
 
 
 def fft_error_terms(shape: tuple[int, int]) -> float:
-    """The ``count`` for an FFT of ``N`` points: its error grows like ``sqrt(N) log2(N)``."""
+    """The ``count`` for an FFT of ``N`` points: ``8 sqrt(N) log2(N)`` (module notes)."""
     n = max(math.prod(shape), 2)
-    return math.sqrt(n) * math.log2(n)
+    return _FFT_SAFETY * math.sqrt(n) * math.log2(n)
 
 
 def round_exactly(
     response: np.ndarray,
     tol: float | None,
-    padded: np.ndarray,
+    windows: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray],
     kernel: np.ndarray,
 ) -> np.ndarray:
     """``response`` ``(S, W, C)`` rounded half to even (saturating is the caller's job).
 
     The result lives in this thread's scratch buffer: valid until its next call.
 
-    Outputs within ``tol`` of a tie are re-decided from their windows in float64: the valid
-    correlation of ``padded`` ``(S + kh - 1, Wp, C)``, the rows ``response`` comes from,
-    with ``kernel``.
-    ``response`` is used as scratch space.
+    Outputs within ``tol`` of a tie are re-decided in float64 from their windows:
+    ``windows(y, x, c)`` gives the ``(n, kh, kw)`` input samples under ``kernel`` for the
+    outputs ``response[y, x, c]``. ``response`` is used as scratch space.
     """
     rounded = np.rint(response, out=scratch("rounded", response.shape, response.dtype))
     if tol is not None:
@@ -73,18 +80,15 @@ def round_exactly(
         near = np.flatnonzero(distance >= 0.5 - tol)  # |r - rint(r)| is 0.5 at a tie
         if near.size:
             y, x, c = np.unravel_index(near, distance.shape)
-            rounded[y, x, c] = _exact(padded, kernel, y, x, c)
+            rounded[y, x, c] = _exact(windows, kernel, y, x, c)
     return rounded
 
 
-def _exact(padded: np.ndarray, kernel: np.ndarray, y, x, c) -> np.ndarray:
+def _exact(windows, kernel: np.ndarray, y, x, c) -> np.ndarray:
     """The float64 sums of the windows at ``(y, x, c)``, rounded half to even."""
-    planes = np.moveaxis(padded, -1, 0)[None]  # (1, C, Hp, Wp), a view
-    windows = sliding_windows(planes, kernel.shape)[0]  # (C, H, W, kh, kw), a view
     exact = np.empty(y.size)
     step = max(1, _CHUNK // kernel.size)
     for lo in range(0, y.size, step):
         part = slice(lo, lo + step)
-        gathered = windows[c[part], y[part], x[part]].astype(np.float64)  # (n, kh, kw)
-        exact[part] = np.einsum("nij,ij->n", gathered, kernel)
+        exact[part] = np.einsum("nij,ij->n", windows(y[part], x[part], c[part]), kernel)
     return np.rint(exact)

@@ -1,0 +1,73 @@
+"""Exact integer rounding: the error bounds really bound the float32 sums, cval included."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.ndimage as ndi
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from convolab.image import filter_image, get_kernel
+from convolab.image._filter import _channels, _precision, anchor_padding
+from convolab.image._methods import correlate_padded, method_counts, separable_factors
+from convolab.image._source import PaddedSource
+from convolab.image._ties import exact_sums, tie_tolerance
+
+RNG = np.random.default_rng(7)
+
+
+def test_gamma_bound_by_hand():
+    u = np.finfo(np.float32).eps / 2
+    assert tie_tolerance(4, np.float32, 255, 1.0) == pytest.approx(6 * u / (1 - 6 * u) * 255)
+    assert tie_tolerance(4, np.float64, 255, 2.0) < 1e-12
+
+
+def test_exact_sums_only_for_dyadic_weights_within_the_mantissa():
+    assert exact_sums([np.array([0.25, 0.5, 0.25])] * 2, np.float32, 255)
+    assert not exact_sums([np.array([1 / 3] * 3)], np.float64, 255)
+    assert not exact_sums([np.array([2.0**-12, 1.0])] * 2, np.float32, 65535)  # 2**40 > 2**23
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    size=st.integers(1, 9),
+    separable=st.booleans(),
+    method=st.sampled_from(["direct", "banded"]),
+    mode=st.sampled_from(["reflect", "constant"]),
+)
+def test_float32_error_stays_within_the_tolerance(seed, size, separable, method, mode):
+    """The float32 response of a uint8 image is within the tie tolerance of the float64 sum,
+    so every output the re-check skips is rounded as scipy rounds it."""
+    rng = np.random.default_rng(seed)
+    image = rng.integers(0, 256, (40, 33, 3), dtype=np.uint8)
+    if separable:
+        kernel = np.outer(rng.standard_normal(size), rng.standard_normal(size))
+    else:
+        kernel = rng.standard_normal((size, size))
+    cval = 300.5 if mode == "constant" else 0.0
+    pads = anchor_padding(kernel.shape)
+    padded = tuple(n + lo + hi for n, (lo, hi) in zip(image.shape[:2], pads))
+    factors = separable_factors(kernel)
+    counts = method_counts(kernel, padded, factors is not None)
+    work, tol = _precision(image, kernel, method, factors, counts, padded, 255, mode, cval)
+    response = np.empty(image.shape, dtype=work)
+    source = PaddedSource(_channels(image), pads, mode, cval)
+    correlate_padded(source, kernel, method, work, response, factors)
+    planes = [image[..., c].astype(float) for c in range(3)]
+    want = np.stack([ndi.correlate(p, kernel, mode=mode, cval=cval) for p in planes], -1)
+    bound = 0.0 if tol is None else tol
+    assert np.abs(response - want).max() <= bound + 1e-9 * np.abs(want).max()
+
+
+@pytest.mark.parametrize("cval", [1000.0, -300.0, 0.5, 127.5])
+@pytest.mark.parametrize("name", ["gaussian_blur", "box_blur", "sharpen"])
+def test_uint8_constant_mode_with_cval_outside_the_pixel_range(name, cval):
+    # cval beyond 0..255 widens the sums' range; a fractional one breaks exact dyadic sums
+    image = RNG.integers(0, 256, (30, 26), dtype=np.uint8)
+    kernel = get_kernel(name) if name != "box_blur" else get_kernel(name, size=4)
+    for method in ("direct", "banded", "fft"):
+        got = filter_image(image, kernel, "constant", cval, method=method)
+        want = ndi.correlate(image.astype(float), kernel, mode="constant", cval=cval)
+        np.testing.assert_array_equal(got, np.clip(np.rint(want), 0, 255).astype(np.uint8))
