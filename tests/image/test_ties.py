@@ -71,3 +71,24 @@ def test_uint8_constant_mode_with_cval_outside_the_pixel_range(name, cval):
         got = filter_image(image, kernel, "constant", cval, method=method)
         want = ndi.correlate(image.astype(float), kernel, mode="constant", cval=cval)
         np.testing.assert_array_equal(got, np.clip(np.rint(want), 0, 255).astype(np.uint8))
+
+
+DECIMAL_TIES = [  # weights like 0.1 and 0.7 put many integer sums exactly on x.5 in decimal
+    np.outer([1, 2, 1], [0.1, 0.7, 0.2]),
+    np.array([[0.1, 0.2, 0.1], [0.2, 0.3, 0.1], [0.0, 0.1, -0.1]]),
+    np.full((3, 3), 1 / 9),
+    np.full((7, 7), 0.02),
+]
+
+
+@pytest.mark.parametrize("method", ["direct", "banded", "fft", "auto"])
+@pytest.mark.parametrize("kernel", DECIMAL_TIES, ids=["rank1", "full", "box9", "box49"])
+def test_decimal_ties_round_as_scipy_rounds_them(kernel, method):
+    # the float64 sum lands just above or below the tie depending on the order of its terms;
+    # re-decided outputs are summed in scipy's own order, so they round the same way
+    image = np.random.default_rng(5).integers(0, 256, (61, 47, 3), dtype=np.uint8)
+    for mode in ("reflect", "constant", "wrap"):
+        got = filter_image(image, kernel, mode, 5, method=method)
+        planes = [image[..., c].astype(float) for c in range(3)]
+        want = np.stack([ndi.correlate(p, kernel, mode=mode, cval=5) for p in planes], -1)
+        np.testing.assert_array_equal(got, np.clip(np.rint(want), 0, 255))

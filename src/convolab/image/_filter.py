@@ -174,7 +174,7 @@ def _precision(image, kernel, method, factors, counts, padded_shape, top, mode, 
     terms = fft_error_terms(padded_shape) if method == "fft" else counts[method]
     l1 = np.abs(kernel).sum()
     tol32 = tie_tolerance(terms, np.float32, magnitude, l1) + residual * magnitude
-    if image.dtype == np.uint8 and tol32 <= TIE_BUDGET:
+    if image.dtype == np.uint8 and 2 * tol32 * kernel.size <= TIE_BUDGET:
         return np.dtype(np.float32), tol32
     if exact and exact_sums(weights, work, magnitude):
         return work, None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager
 
 _POOL: dict[int, ThreadPoolExecutor] = {}
 _CONTROLLER = []
@@ -25,13 +25,16 @@ def cpu_threads() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
-def run_stripes(work: Callable[[slice], None], stripes: Sequence[slice]) -> None:
+def run_stripes(
+    work: Callable[[slice], None], stripes: Sequence[slice], threads: int | None = None
+) -> None:
     """Call ``work(stripe)`` for every stripe, split in runs of neighbours, one per thread.
 
-    The caller takes the first run itself, so one thread fewer has to be woken (a hand-off
-    costs whole scheduler time slices on a loaded machine).
+    ``threads``: at most this many (default: one per CPU). The caller takes the first run
+    itself, so one thread fewer has to be woken (a hand-off costs whole scheduler time
+    slices on a loaded machine).
     """
-    threads = min(cpu_threads(), len(stripes))
+    threads = min(threads or cpu_threads(), len(stripes))
     runs = [
         stripes[i * len(stripes) // threads : (i + 1) * len(stripes) // threads]
         for i in range(threads)
@@ -53,15 +56,33 @@ def run_stripes(work: Callable[[slice], None], stripes: Sequence[slice]) -> None
             future.result()  # re-raises a worker's exception here
 
 
+@contextmanager
 def _one_blas_thread():
-    """A context limiting BLAS to one thread (threadpoolctl, looked up once)."""
+    """Limit the BLAS libraries to one thread meanwhile (threadpoolctl's controllers, looked
+    up once; their thread counts are read on every entry and put back on exit)."""
+    libraries = _blas_libraries()
+    saved = [lib.get_num_threads() for lib in libraries]
+    for lib, n in zip(libraries, saved):
+        if n != 1:
+            lib.set_num_threads(1)
     try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:  # without it the stripes still run, BLAS threads and all
-        return nullcontext()
+        yield
+    finally:
+        for lib, n in zip(libraries, saved):
+            if n != 1:
+                lib.set_num_threads(n)
+
+
+def _blas_libraries() -> list:
+    """threadpoolctl's controllers of the loaded BLAS libraries (none without it)."""
     if not _CONTROLLER:
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1, user_api="blas")
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # without it the stripes still run, BLAS threads and all
+            _CONTROLLER.append([])
+        else:
+            _CONTROLLER.append(ThreadpoolController().select(user_api="blas").lib_controllers)
+    return _CONTROLLER[0]
 
 
 def stripes_of(rows: int, size: int) -> list[slice]:
