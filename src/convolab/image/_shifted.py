@@ -6,7 +6,9 @@ for every pixel and channel at once is, per tap, one ``acc += K[i, j] * flat[off
 (``axpy``: a single streaming pass, no transposes), read back as
 ``acc.reshape(Hp, Wp, C)[:H, :W]``; the last ``kw - 1`` columns of each row mix two rows and
 are not kept. ``kh * kw`` passes (``kh + kw`` for a separable kernel) beat a matrix product
-when the kernel is small.
+when the kernel is small. A separable kernel's column pass shifts by whole rows, so it needs
+no padding and writes straight into the result (:func:`column_taps`); its row pass runs on
+unpadded rows, leaving the ``k - 1`` border columns to the caller (:func:`row_taps`).
 """
 
 from __future__ import annotations
