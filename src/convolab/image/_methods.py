@@ -127,6 +127,11 @@ def correlate_padded(
         if top is None:
             np.copyto(target[rows], response, casting="unsafe")
             return
+        if response.strides[-1] != response.itemsize:  # channel planes (banded, FFT): the
+            # rounding passes run 1.3-3x faster on a channel-last copy (measured)
+            contiguous = scratch("response", response.shape, work)
+            np.copyto(contiguous, response)
+            response = contiguous
         windows = partial(_windows_below, source, rows.start, exact.shape)
         rounded = round_exactly(response, tie_tol, windows, exact)
         np.clip(rounded, 0, top, out=target[rows], casting="unsafe")
@@ -137,12 +142,7 @@ def correlate_padded(
         full = _fft(planes, kernel)  # (C, H, W) view
 
         def fft_stripe(rows: slice) -> None:
-            response = np.moveaxis(full[:, rows], 0, -1)  # (S, W, C) view
-            if top is not None:  # the rounding passes run ~3x faster on a contiguous copy
-                contiguous = scratch("response", response.shape, work)
-                np.copyto(contiguous, response)
-                response = contiguous
-            finish(rows, response)
+            finish(rows, np.moveaxis(full[:, rows], 0, -1))  # (S, W, C) view
 
         run_stripes(fft_stripe, stripes_of(h, _stripe_rows("direct", source.shape, kh, work)))
         return
