@@ -48,7 +48,10 @@ def separable_factors(kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray] | Non
 
     The SVD decides the rank (``s[1] <= rtol * s[0]``); the factors are then read off the
     kernel itself, a column and a row through its largest entry, so that exact kernels
-    (box, Sobel: powers of two and small integers) give exact factors and exact sums.
+    (box, Sobel: powers of two and small integers) give exact factors and exact sums. For a
+    row with equal ends (symmetric kernels: box, Gaussian) the column through its first entry
+    is used instead, when not tiny (``>= 1/1024`` of the largest), so that ``v`` starts and
+    ends with 1.
     """
     kernel = np.ascontiguousarray(kernel, dtype=np.float64)
     factors = _factors(kernel.tobytes(), kernel.shape)
@@ -67,6 +70,9 @@ def _factors(data: bytes, shape: tuple[int, int]):
     if s[0] == 0 or s[1] > SEPARABLE_RTOL * s[0]:
         return None
     i, j = np.unravel_index(np.argmax(np.abs(kernel)), kernel.shape)
+    ends = kernel[i, 0]
+    if ends == kernel[i, -1] and abs(ends) * 1024 >= abs(kernel[i, j]):
+        j = 0  # v = [1, ..., 1]: the row pass adds the two ends in one pass (_shifted)
     u, v = kernel[:, j].copy(), kernel[i, :] / kernel[i, j]  # (kh,), (kw,)
     if np.abs(np.outer(u, v) - kernel).max() > SEPARABLE_RTOL * np.abs(kernel).max():
         return None

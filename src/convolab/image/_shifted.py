@@ -38,15 +38,22 @@ def shifted_correlate(
 def _accumulate(flat, acc, n: int, offsets, weights, start: int = 0) -> None:
     """``acc[start:start + n] = sum_t weights[t] * flat[offsets[t]:offsets[t] + n]`` over the
     non-zero weights (as scipy.ndimage, so a NaN under a zero weight stays out): the first a
-    multiply, every other one a BLAS ``axpy`` (one streaming pass each)."""
+    multiply, every other one a BLAS ``axpy`` (one streaming pass each). Unit weights at both
+    ends (symmetric kernels, :func:`._methods.separable_factors`) are one ``add`` instead."""
     taps = [(offset, float(weight)) for offset, weight in zip(offsets, weights) if weight]
     target = acc[start : start + n]
     if not taps:
         target.fill(0)
         return
-    np.multiply(flat[taps[0][0] : taps[0][0] + n], taps[0][1], out=target)
+    (first, w_first), (last, w_last) = taps[0], taps[-1]
+    if len(taps) > 1 and w_first == w_last == 1.0:
+        np.add(flat[first : first + n], flat[last : last + n], out=target)
+        taps = taps[1:-1]
+    else:
+        np.multiply(flat[first : first + n], w_first, out=target)
+        taps = taps[1:]
     axpy = blas.saxpy if flat.dtype == np.float32 else blas.daxpy
-    for offset, weight in taps[1:]:
+    for offset, weight in taps:
         axpy(flat, acc, n=n, a=weight, offx=offset, offy=start)
 
 
