@@ -133,14 +133,19 @@ def correlate_padded(
         if top is None:
             np.copyto(target[rows], response, casting="unsafe")
             return
+        tol = tie_tol
         # channel planes seen channel-last (banded, FFT): the rounding passes run 1.3-3x
-        # faster on a channel-last copy (measured)
+        # faster on a channel-last copy (measured), and for uint8 a float32 one halves their
+        # traffic: only outputs within 1 of [0, 255] matter, whose conversion is off by
+        # at most 256 * 2**-24, added to the tolerance
         if response.shape[-1] > 1 and response.strides[-1] != response.itemsize:
-            contiguous = scratch("response", response.shape, work)
-            np.copyto(contiguous, response)
-            response = contiguous
+            narrow = top <= 255 and tol is not None
+            dtype = np.float32 if narrow else work
+            contiguous = scratch("response", response.shape, dtype)
+            np.copyto(contiguous, response, casting="same_kind")
+            response, tol = contiguous, tol + 256 * 2.0**-24 if narrow else tol
         windows = partial(_windows_below, source, rows.start, exact.shape)
-        rounded = round_exactly(response, tie_tol, windows, exact)
+        rounded = round_exactly(response, tol, windows, exact)
         np.clip(rounded, 0, top, out=target[rows], casting="unsafe")
 
     if method == "fft":

@@ -100,8 +100,10 @@ def scipy_order_sums(windows: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """``sum_ij K[i, j] w[n, i, j]`` ``(n,)`` with the very float64 operations of
     ``scipy.ndimage.correlate``: from 0, over the non-zero weights in row-major order, each
     product and each sum rounded. So a sum that lands on a tie by the order of its terms
-    (weights like 0.1 and 0.7 make exact decimal ties) rounds as scipy's does."""
-    total = np.zeros(windows.shape[0])
-    for i, j in zip(*np.nonzero(kernel)):
-        total += windows[:, i, j] * kernel[i, j]
-    return total
+    (weights like 0.1 and 0.7 make exact decimal ties) rounds as scipy's does. The running
+    sum is ``cumsum`` (sequential, unlike ``sum``'s pairwise order)."""
+    taps = np.flatnonzero(kernel)
+    if not taps.size:
+        return np.zeros(windows.shape[0])
+    products = windows.reshape(windows.shape[0], -1)[:, taps] * kernel.reshape(-1)[taps]
+    return np.cumsum(products, axis=1)[:, -1]
