@@ -28,7 +28,7 @@ import scipy.fft
 
 from convolab.image._banded import BLOCK, column_pass, row_pass
 from convolab.image._parallel import cpu_threads, run_stripes, stripes_of
-from convolab.image._shifted import column_taps, row_taps, shifted_stripe
+from convolab.image._shifted import column_taps, row_taps, shifted_correlate
 from convolab.image._source import PaddedSource, scratch
 from convolab.image._ties import round_exactly
 
@@ -140,10 +140,11 @@ def correlate_padded(
         # at most 256 * 2**-24, added to the tolerance
         if response.shape[-1] > 1 and response.strides[-1] != response.itemsize:
             narrow = top <= 255 and tol is not None
-            dtype = np.float32 if narrow else work
-            contiguous = scratch("response", response.shape, dtype)
+            contiguous = scratch("response", response.shape, np.float32 if narrow else work)
             np.copyto(contiguous, response, casting="same_kind")
-            response, tol = contiguous, tol + 256 * 2.0**-24 if narrow else tol
+            response = contiguous
+            if narrow:
+                tol += 256 * 2.0**-24
         windows = partial(_windows_below, source, rows.start, exact.shape)
         rounded = round_exactly(response, tol, windows, exact)
         np.clip(rounded, 0, top, out=target[rows], casting="unsafe")
@@ -175,7 +176,7 @@ def correlate_padded(
         shape = (rows.stop - rows.start + kh - 1, wp, c)
         src = source.rows(rows.start, rows.stop + kh - 1, scratch("source", shape, work))
         if method == "direct":
-            finish(rows, shifted_stripe(src, kernel))
+            finish(rows, shifted_correlate(src, kernel))
         else:
             planes = np.ascontiguousarray(np.moveaxis(src, -1, 0))  # (C, S + kh - 1, Wp)
             finish(rows, np.moveaxis(_banded_planes(planes, kernel, factors), 0, -1))

@@ -19,19 +19,17 @@ from scipy.linalg import blas
 from convolab.image._source import scratch
 
 
-def shifted_correlate(
-    src: np.ndarray, taps: list[tuple[int, int, float]], kh: int, kw: int, role: str = "acc"
-) -> np.ndarray:
-    """``sum_(i, j, w) w * src[i:i + H, j:j + W]`` for a contiguous ``(Hp, Wp, C)`` array.
+def shifted_correlate(src: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """Valid correlation of a contiguous ``(Hp, Wp, C)`` array with ``kernel`` ``(kh, kw)``.
 
-    Returns a view ``(Hp - kh + 1, Wp - kw + 1, C)`` into this thread's ``role`` buffer
-    (:func:`._source.scratch`), valid until the thread's next call with that role.
+    Returns a view ``(Hp - kh + 1, Wp - kw + 1, C)`` into this thread's ``'acc'`` buffer
+    (:func:`._source.scratch`), valid until the thread's next call.
     """
-    hp, wp, c = src.shape
-    acc = scratch(role, (hp * wp * c,), src.dtype)  # cells past n are never read
+    (hp, wp, c), (kh, kw) = src.shape, kernel.shape
+    acc = scratch("acc", (hp * wp * c,), src.dtype)  # cells past n are never read
     n = ((hp - kh + 1) * wp - (kw - 1)) * c  # every output sample, and the unused row ends
-    offsets = [(i * wp + j) * c for i, j, _ in taps]
-    _accumulate(src.reshape(-1), acc, n, offsets, [w for _, _, w in taps])
+    i, j = np.nonzero(kernel)  # row-major, as scipy.ndimage's own loop
+    _accumulate(src.reshape(-1), acc, n, list((i * wp + j) * c), kernel[i, j])
     return acc.reshape(hp, wp, c)[: hp - kh + 1, : wp - kw + 1]
 
 
@@ -55,17 +53,6 @@ def _accumulate(flat, acc, n: int, offsets, weights, start: int = 0) -> None:
     axpy = blas.saxpy if flat.dtype == np.float32 else blas.daxpy
     for offset, weight in taps:
         axpy(flat, acc, n=n, a=weight, offx=offset, offy=start)
-
-
-def kernel_taps(kernel: np.ndarray) -> list[tuple[int, int, float]]:
-    """``(i, j, K[i, j])`` for every non-zero entry."""
-    return [(i, j, float(kernel[i, j])) for i, j in zip(*np.nonzero(kernel))]
-
-
-def shifted_stripe(src: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """Valid correlation of ``src`` ``(S + kh - 1, Wp, C)``: a ``(S, W, C)`` view."""
-    kh, kw = kernel.shape
-    return shifted_correlate(src, kernel_taps(kernel), kh, kw)
 
 
 def row_taps(src: np.ndarray, weights: np.ndarray, out: np.ndarray, left: int) -> None:
