@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convolab.image import filter_image, get_kernel
-from convolab.image._filter import _channels, _precision, anchor_padding
+from convolab.image._filter import _channels, _precision, _saturates, anchor_padding
 from convolab.image._methods import correlate_padded, method_counts, separable_factors
 from convolab.image._source import PaddedSource
-from convolab.image._ties import exact_sums, tie_tolerance
+from convolab.image._ties import exact_sums, tie_free, tie_tolerance
 
 RNG = np.random.default_rng(7)
 
@@ -92,3 +92,21 @@ def test_decimal_ties_round_as_scipy_rounds_them(kernel, method):
         planes = [image[..., c].astype(float) for c in range(3)]
         want = np.stack([ndi.correlate(p, kernel, mode=mode, cval=5) for p in planes], -1)
         np.testing.assert_array_equal(got, np.clip(np.rint(want), 0, 255))
+
+
+def test_odd_denominators_are_tie_free_and_others_are_not():
+    box = [np.full((k, k), 1 / k**2) for k in (3, 5, 7, 9)]
+    assert all(tie_free(k, 255, 1e-4) for k in box)
+    assert tie_free(np.full((1, 3), 1 / 3), 65535, 1e-9)
+    assert not tie_free(np.full((4, 4), 1 / 16), 255, 1e-4)  # even D: x.5 is reachable
+    assert not tie_free(np.full((7, 7), 0.02), 255, 1e-4)  # 1/50
+    assert not tie_free(get_kernel("gaussian_blur"), 255, 1e-4)  # irrational weights
+    assert not tie_free(box[0], 255, 0.06)  # an error as large as the gap 1/18 closes it
+
+
+def test_saturation_is_skipped_only_when_no_output_can_leave_the_range():
+    blur = get_kernel("gaussian_blur")
+    assert not _saturates(blur, 255, "reflect", 0.0, 1e-4)
+    assert _saturates(get_kernel("sharpen"), 255, "reflect", 0.0, None)  # negative weights
+    assert _saturates(blur, 255, "constant", 300.0, 1e-4)  # cval above the range
+    assert _saturates(blur * 1.01, 255, "reflect", 0.0, None)  # sums past 1

@@ -30,7 +30,13 @@ from convolab.image._methods import (
     separable_factors,
 )
 from convolab.image._source import PaddedSource
-from convolab.image._ties import TIE_BUDGET, exact_sums, fft_error_terms, tie_tolerance
+from convolab.image._ties import (
+    TIE_BUDGET,
+    exact_sums,
+    fft_error_terms,
+    tie_free,
+    tie_tolerance,
+)
 
 _INTEGER = {np.dtype(np.uint8): 255, np.dtype(np.uint16): 65535}
 _FLOATS = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
@@ -150,35 +156,50 @@ def _correlate(
         image, kernel, method, factors, counts, padded_shape, top, mode, cval
     )
     source = PaddedSource(_channels(_color(image)), pads, mode, cval)  # (Hp, Wp, C') on demand
-    correlate_padded(source, kernel, method, work, target, factors, top, tie_tol)
+    saturate = top is not None and _saturates(kernel, top, mode, cval, tie_tol)
+    correlate_padded(source, kernel, method, work, target, factors, top, tie_tol, saturate)
 
 
 def _precision(image, kernel, method, factors, counts, padded_shape, top, mode, cval):
     """Working dtype and tie tolerance: float32 for uint8 when few outputs need a re-check.
 
-    ``None`` tolerance: no re-check (float output, or sums exact by :func:`._ties.exact_sums`).
-    The samples are bounded by ``top``, or ``|cval|`` where 'constant' adds a larger one,
-    and are integers unless ``cval`` is not; a separable kernel's factors may miss the
-    kernel by a residual, which adds its own error.
+    ``None`` tolerance: no re-check (float output, sums exact by :func:`._ties.exact_sums`,
+    or no tie within reach by :func:`._ties.tie_free`). The samples are bounded by ``top``,
+    or ``|cval|`` where 'constant' adds a larger one, and are integers unless ``cval`` is
+    not; a separable kernel's factors may miss the kernel by a residual, which adds its own
+    error.
     """
     work = _work_dtype(image)
     if top is None:
         return work, None
     constant = mode == "constant"
     magnitude = max(top, abs(cval)) if constant else top
+    integers = not constant or float(cval).is_integer()
     weights = list(factors) if factors is not None else [kernel]
     residual = np.abs(np.outer(*factors) - kernel).sum() if factors is not None else 0.0
-    exact = method != "fft" and residual == 0 and (not constant or float(cval).is_integer())
+    exact = method != "fft" and residual == 0 and integers
     if image.dtype == np.uint8 and exact and exact_sums(weights, np.float32, magnitude):
         return np.dtype(np.float32), None
     terms = fft_error_terms(padded_shape) if method == "fft" else counts[method]
     l1 = np.abs(kernel).sum()
     tol32 = tie_tolerance(terms, np.float32, magnitude, l1) + residual * magnitude
-    if image.dtype == np.uint8 and 2 * tol32 * kernel.size <= TIE_BUDGET:
-        return np.dtype(np.float32), tol32
+    if image.dtype == np.uint8:
+        if integers and tie_free(kernel, magnitude, tol32):
+            return np.dtype(np.float32), None
+        if 2 * tol32 * kernel.size <= TIE_BUDGET:
+            return np.dtype(np.float32), tol32
     if exact and exact_sums(weights, work, magnitude):
         return work, None
-    return work, tie_tolerance(terms, work, magnitude, l1) + residual * magnitude
+    tol = tie_tolerance(terms, work, magnitude, l1) + residual * magnitude
+    return work, None if integers and tie_free(kernel, magnitude, tol) else tol
+
+
+def _saturates(kernel: np.ndarray, top: int, mode: str, cval: float, tol: float | None) -> bool:
+    """False when no rounded output can leave ``[0, top]``: non-negative weights summing to
+    at most 1 (blurs), ``cval`` inside the range, and an error that stays below 0.5 there."""
+    inside = mode != "constant" or 0 <= cval <= top
+    peak = top * float(kernel.sum()) + (tol or 0.0)
+    return not (inside and kernel.min() >= 0 and peak < top + 0.5)
 
 
 def anchor_padding(kernel_shape: tuple[int, int], flipped: bool = False):

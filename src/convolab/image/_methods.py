@@ -109,6 +109,7 @@ def correlate_padded(
     factors: tuple[np.ndarray, np.ndarray] | None = None,
     top: int | None = None,
     tie_tol: float | None = None,
+    saturate: bool = True,
 ) -> None:
     """Valid correlation of a padded channel-last ``(Hp, Wp, C)`` image with ``kernel``.
 
@@ -118,7 +119,7 @@ def correlate_padded(
     the whole image at once, then rounds and stores it in the same stripes. With ``top``
     (an integer target's maximum) it is rounded half to even, re-deciding outputs within
     ``tie_tol`` of a tie in float64 (:func:`._ties.round_exactly`), and saturated to
-    ``[0, top]``.
+    ``[0, top]`` (a pass skipped with ``saturate=False``, when no output can leave it).
     """
     kh = kernel.shape[0]
     hp, wp, c = source.shape
@@ -147,7 +148,10 @@ def correlate_padded(
                 tol += 256 * 2.0**-24
         windows = partial(_windows_below, source, rows.start, exact.shape)
         rounded = round_exactly(response, tol, windows, exact)
-        np.clip(rounded, 0, top, out=target[rows], casting="unsafe")
+        if saturate:
+            np.clip(rounded, 0, top, out=target[rows], casting="unsafe")
+        else:
+            np.copyto(target[rows], rounded, casting="unsafe")
 
     if method == "fft":
         fh, fw = (scipy.fft.next_fast_len(n, real=True) for n in (hp, wp))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from fractions import Fraction
 
 import numpy as np
 
@@ -30,6 +31,7 @@ TIE_BUDGET = 0.02
 _FFT_SAFETY = 8.0
 _CHUNK = 1 << 20  # window elements gathered at a time
 _MAX_SHIFT = 12  # weights with finer binary fractions are not checked for exact sums
+_MAX_DENOMINATOR = 1 << 16  # rational weights with larger denominators are not looked for
 
 
 def tie_tolerance(count: float, work: np.dtype, magnitude: float, l1: float) -> float:
@@ -54,6 +56,36 @@ def exact_sums(weights: list[np.ndarray], work: np.dtype, top: float) -> bool:
             return False
         bits, magnitude = bits + m, magnitude * float(np.abs(w).sum())
     return magnitude * 2.0**bits < 2.0 ** np.finfo(work).nmant
+
+
+def tie_free(kernel: np.ndarray, magnitude: float, tol: float) -> bool:
+    """True when no output can round differently from scipy's: weights that are multiples
+    of ``1/D`` with ``D`` odd (a ``k x k`` box for odd ``k``: ``1/k**2``) put every exact sum
+    of integers on the grid of ``1/D``, at least ``1/(2D)`` from a tie. The float weights'
+    distance from that grid, scipy's own float64 error and ``tol`` must leave that gap
+    open; then both sums round to the same integer and no output needs a second look.
+    """
+    d = _odd_denominator(kernel)
+    if d is None:
+        return False
+    deviation = np.abs(kernel - np.rint(kernel * d) / d).sum() * magnitude
+    l1 = float(np.abs(kernel).sum())
+    scipy_error = tie_tolerance(np.count_nonzero(kernel), np.float64, magnitude, l1)
+    return tol + scipy_error + deviation < 0.5 / d
+
+
+def _odd_denominator(kernel: np.ndarray) -> int | None:
+    """The least odd ``D <= 2**16`` making every weight a multiple of ``1/D`` to within a
+    relative 1e-12 (the weights' own rounding), else ``None``."""
+    d = 1
+    for weight in np.unique(np.abs(kernel[kernel != 0])):
+        ratio = Fraction(float(weight)).limit_denominator(_MAX_DENOMINATOR)
+        if abs(float(ratio) - weight) > 1e-12 * weight:
+            return None
+        d = math.lcm(d, ratio.denominator)
+        if d > _MAX_DENOMINATOR:
+            return None
+    return d if d % 2 else None
 
 
 def fft_error_terms(shape: tuple[int, int]) -> float:
