@@ -253,8 +253,8 @@ def _edge_columns(source: PaddedSource, factors, kernel, target, top, tie_tol) -
     group = max(1, EDGE_CHUNK // max(hp * taps.size * c, 1))  # edge columns at a time
     for lo in range(0, edges.size, group):
         columns = edges[lo : lo + group]  # (E',)
-        samples = source.columns(columns[:, None] + taps)  # (Hp, E', taps, C)
-        across = sum(v[j] * samples[:, :, t] for t, j in enumerate(taps))  # (Hp, E', C)
+        samples = source.columns(taps[:, None] + columns)  # (Hp, taps, E', C)
+        across = sum(v[j] * samples[:, t] for t, j in enumerate(taps))  # (Hp, E', C)
         fixed = sum(u[i] * across[i : i + h] for i in np.flatnonzero(u))  # (H, E', C)
         if top is not None:
             windows = partial(_windows_at, source, columns, kernel.shape)
