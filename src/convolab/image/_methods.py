@@ -128,6 +128,7 @@ def correlate_padded(
     kernel = kernel.astype(work)
     factors = factors and tuple(f.astype(work) for f in factors)
     direct_rows = _rows_view(target) if top is None and target.dtype == work else None
+    l1 = float(np.abs(exact).sum())
 
     def finish(rows: slice, response: np.ndarray) -> None:
         """Round (ties re-decided from the image's own windows) and saturate, or copy."""
@@ -140,7 +141,7 @@ def correlate_padded(
         # traffic: only outputs within 1 of [0, 255] matter, whose conversion is off by
         # at most 256 * 2**-24, added to the tolerance
         if response.shape[-1] > 1 and response.strides[-1] != response.itemsize:
-            narrow = top <= 255 and tol is not None
+            narrow = top <= 255 and tol is not None and top * l1 < 2.0**100  # no overflow
             contiguous = scratch("response", response.shape, np.float32 if narrow else work)
             np.copyto(contiguous, response, casting="same_kind")
             response = contiguous
