@@ -41,6 +41,7 @@ SEPARABLE_RTOL = 1e-12  # relative error allowed when K is rebuilt from its fact
 # stripe stays in cache (L3); 2 MB measured fastest for k = 3..9, gray and RGB, on 1024^2.
 CACHE_BYTES = 1 << 21
 EDGE_CHUNK = 1 << 20  # samples gathered at a time for the border columns
+SMALL_SAMPLES = 1 << 18  # images with fewer padded samples are filtered on one thread
 
 
 def separable_factors(kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -129,6 +130,7 @@ def correlate_padded(
     factors = factors and tuple(f.astype(work) for f in factors)
     direct_rows = _rows_view(target) if top is None and target.dtype == work else None
     l1 = float(np.abs(exact).sum())
+    small = hp * wp * c < SMALL_SAMPLES  # a hand-off to the pool costs ~0.1-0.3 ms here
 
     def finish(rows: slice, response: np.ndarray) -> None:
         """Round (ties re-decided from the image's own windows) and saturate, or copy."""
@@ -165,7 +167,8 @@ def correlate_padded(
         def fft_stripe(rows: slice) -> None:
             finish(rows, np.moveaxis(full[:, rows], 0, -1))  # (S, W, C) view
 
-        run_stripes(fft_stripe, stripes_of(h, _stripe_rows("direct", source.shape, kh, work)))
+        stripes = stripes_of(h, _stripe_rows("direct", source.shape, kh, work))
+        run_stripes(fft_stripe, stripes, 1 if small else None)
         return
 
     def stripe(rows: slice) -> None:
@@ -189,7 +192,7 @@ def correlate_padded(
     # 'direct' float outputs run on one thread: the axpy passes hold the GIL (scipy's BLAS
     # wrappers) and are memory-bound, a second thread measured 5% slower; integer outputs
     # gain ~15% from it, their rounding passes (NumPy, GIL released) overlapping the axpys
-    threads = 1 if method == "direct" and top is None else None
+    threads = 1 if small or (method == "direct" and top is None) else None
     size = _stripe_rows(method, source.shape, kh, work)
     if method == "direct" and factors is not None:  # border rows apart: the rest is a view
         stripes = _borders_apart(h, source.top, kh - 1 - source.top, size)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -50,11 +51,12 @@ def exact_sums(weights: list[np.ndarray], work: np.dtype, top: float) -> bool:
     included, and need no re-check.
     """
     bits, magnitude = 0, float(top)
+    shifts = np.arange(_MAX_SHIFT + 1)[:, None]  # (13, 1): every m at once
     for w in weights:
-        m = next((m for m in range(_MAX_SHIFT + 1) if np.all(np.ldexp(w, m) % 1 == 0)), None)
-        if m is None:
+        dyadic = np.all(np.ldexp(w.reshape(1, -1), shifts) % 1 == 0, axis=1)  # (13,)
+        if not dyadic.any():
             return False
-        bits, magnitude = bits + m, magnitude * float(np.abs(w).sum())
+        bits, magnitude = bits + int(dyadic.argmax()), magnitude * float(np.abs(w).sum())
     return magnitude * 2.0**bits < 2.0 ** np.finfo(work).nmant
 
 
@@ -65,7 +67,8 @@ def tie_free(kernel: np.ndarray, magnitude: float, tol: float) -> bool:
     distance from that grid, scipy's own float64 error and ``tol`` must leave that gap
     open; then both sums round to the same integer and no output needs a second look.
     """
-    d = _odd_denominator(kernel)
+    kernel = np.ascontiguousarray(kernel, dtype=np.float64)
+    d = _odd_denominator(kernel.tobytes())
     if d is None:
         return False
     deviation = np.abs(kernel - np.rint(kernel * d) / d).sum() * magnitude
@@ -74,11 +77,13 @@ def tie_free(kernel: np.ndarray, magnitude: float, tol: float) -> bool:
     return tol + scipy_error + deviation < 0.5 / d
 
 
-def _odd_denominator(kernel: np.ndarray) -> int | None:
-    """The least odd ``D <= 2**16`` making every weight a multiple of ``1/D`` to within a
-    relative 1e-12 (the weights' own rounding), else ``None``."""
+@lru_cache(maxsize=64)
+def _odd_denominator(data: bytes) -> int | None:
+    """The least ``D <= 2**16`` making every weight (float64 ``data``) a multiple of ``1/D`` to
+    within a relative 1e-12 (the weights' own rounding), when odd; else ``None``."""
+    weights = np.frombuffer(data)
     d = 1
-    for weight in np.unique(np.abs(kernel[kernel != 0])):
+    for weight in np.unique(np.abs(weights[weights != 0])):
         ratio = Fraction(float(weight)).limit_denominator(_MAX_DENOMINATOR)
         if abs(float(ratio) - weight) > 1e-12 * weight:
             return None
