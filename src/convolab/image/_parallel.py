@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 _POOL: dict[int, ThreadPoolExecutor] = {}
-_CONTROLLER = []
+_BLAS_LIBRARIES: list[list] = []  # [threadpoolctl controllers of BLAS], filled once
 
 
 def cpu_threads() -> int:
@@ -75,14 +75,14 @@ def _one_blas_thread():
 
 def _blas_libraries() -> list:
     """threadpoolctl's controllers of the loaded BLAS libraries (none without it)."""
-    if not _CONTROLLER:
+    if not _BLAS_LIBRARIES:
         try:
             from threadpoolctl import ThreadpoolController
         except ImportError:  # without it the stripes still run, BLAS threads and all
-            _CONTROLLER.append([])
+            _BLAS_LIBRARIES.append([])
         else:
-            _CONTROLLER.append(ThreadpoolController().select(user_api="blas").lib_controllers)
-    return _CONTROLLER[0]
+            _BLAS_LIBRARIES.append(ThreadpoolController().select(user_api="blas").lib_controllers)
+    return _BLAS_LIBRARIES[0]
 
 
 def stripes_of(rows: int, size: int) -> list[slice]:

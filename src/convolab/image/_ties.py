@@ -129,11 +129,11 @@ def _exact(windows, kernel: np.ndarray, y, x, c) -> np.ndarray:
     step = max(1, _CHUNK // kernel.size)
     for lo in range(0, y.size, step):
         part = slice(lo, lo + step)
-        exact[part] = scipy_order_sums(windows(y[part], x[part], c[part]), kernel)
+        exact[part] = _scipy_order_sums(windows(y[part], x[part], c[part]), kernel)
     return np.rint(exact)
 
 
-def scipy_order_sums(windows: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+def _scipy_order_sums(windows: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """``sum_ij K[i, j] w[n, i, j]`` ``(n,)`` with the very float64 operations of
     ``scipy.ndimage.correlate``: from 0, over the non-zero weights in row-major order, each
     product and each sum rounded. So a sum that lands on a tie by the order of its terms
