@@ -17,14 +17,33 @@ import numpy as np
 Pairs = tuple[tuple[int, int], ...]
 
 
-def invalid(name: str, value: object, expected: str) -> ValueError:
-    """The ValueError raised for an argument of the right type but a wrong value."""
-    return ValueError(f"{name} must be {expected}, got {value!r}")
+class InputError(Exception):
+    """Marks an error caused by the caller's input (a bad argument, file or data set).
+
+    Every check of convolab raises :class:`InvalidValueError` or :class:`InvalidTypeError`,
+    which are also plain ``ValueError`` / ``TypeError``; the command line reports exactly these
+    as one-line user errors, and any other exception as a bug (with its traceback).
+    """
 
 
-def wrong_type(name: str, value: object, expected: str) -> TypeError:
-    """The TypeError raised for an argument of the wrong type."""
-    return TypeError(f"{name} must be {expected}, got {value!r} of type {type(value).__name__}")
+class InvalidValueError(InputError, ValueError):
+    """An argument of the right type but a wrong value (a ``ValueError``)."""
+
+
+class InvalidTypeError(InputError, TypeError):
+    """An argument of the wrong type (a ``TypeError``)."""
+
+
+def invalid(name: str, value: object, expected: str) -> InvalidValueError:
+    """The error raised for an argument of the right type but a wrong value."""
+    return InvalidValueError(f"{name} must be {expected}, got {value!r}")
+
+
+def wrong_type(name: str, value: object, expected: str) -> InvalidTypeError:
+    """The error raised for an argument of the wrong type."""
+    return InvalidTypeError(
+        f"{name} must be {expected}, got {value!r} of type {type(value).__name__}"
+    )
 
 
 def is_int(value: object) -> bool:
