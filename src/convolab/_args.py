@@ -78,15 +78,19 @@ def as_int(value: object, name: str, *, minimum: int | None = None) -> int:
 
 
 def infer_ndim(*values: object, default: int = 1) -> int:
-    """Number of spatial dimensions implied by the first sequence among ``values``."""
-    for value in values:
-        if is_sequence(value):
-            return len(value)
-    return default
+    """Number of spatial dimensions implied by the first sequence among ``values``.
+
+    One-element sequences broadcast (as in torch, ``stride=(2,)`` is 2 in every dimension),
+    so they decide only when no longer sequence is given.
+    """
+    lengths = [len(v) for v in values if is_sequence(v)]
+    return next((n for n in lengths if n != 1), 1 if lengths else default)
 
 
 def as_tuple(value: object, ndim: int, name: str, *, minimum: int) -> tuple[int, ...]:
-    """An int or a sequence of ``ndim`` ints, each >= ``minimum``, as a tuple of ``ndim`` ints."""
+    """An int or a sequence of ``ndim`` ints (or of one, broadcast), each >= ``minimum``."""
+    if type(value) is int and value >= minimum:  # the common case, without further calls
+        return (value,) * ndim
     expected = f"{_bound_text(minimum)} or a tuple of {ndim} such ints"
     if is_int(value):
         if operator.index(value) < minimum:
@@ -95,6 +99,8 @@ def as_tuple(value: object, ndim: int, name: str, *, minimum: int) -> tuple[int,
     if not is_sequence(value):
         raise wrong_type(name, value, expected)
     items = tuple(value)
+    if len(items) == 1:
+        items *= ndim
     if len(items) != ndim:
         raise invalid(name, value, expected)
     if not all(is_int(v) for v in items):
@@ -108,8 +114,11 @@ def as_padding_pairs(padding: object, ndim: int, name: str = "padding") -> Pairs
     """Explicit padding as ``((lo, hi),) * ndim``.
 
     Accepts an int (same on every side), a tuple of ``ndim`` ints (symmetric per dimension)
-    or a tuple of ``ndim`` ``(lo, hi)`` pairs (per side). Strings are the caller's business.
+    or a tuple of ``ndim`` ``(lo, hi)`` pairs (per side); a one-element tuple broadcasts.
+    Strings are the caller's business.
     """
+    if type(padding) is int and padding >= 0:  # the common case, without further calls
+        return ((padding, padding),) * ndim
     expected = (
         f"an int >= 0, a tuple of {ndim} ints >= 0, or a tuple of {ndim} (before, after) pairs"
         " of ints >= 0"
@@ -119,6 +128,8 @@ def as_padding_pairs(padding: object, ndim: int, name: str = "padding") -> Pairs
         if p < 0:
             raise invalid(name, padding, expected)
         return ((p, p),) * ndim
+    if is_sequence(padding) and len(padding) == 1:
+        padding = tuple(padding) * ndim
     if not is_sequence(padding) or len(padding) != ndim:
         if is_sequence(padding) or isinstance(padding, str):
             raise invalid(name, padding, expected)

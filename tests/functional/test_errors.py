@@ -54,7 +54,8 @@ W = np.ones((2, 4, 3, 3))
         (
             lambda: cf.conv2d(X, W, padding="full"),
             ValueError,
-            r"padding must be an int, a tuple, per-side pairs, 'valid' or 'same', got 'full'",
+            r"padding must be an int, a tuple, per-side pairs, 'valid', 'same' or 'causal', "
+            r"got 'full'",
         ),
         (
             lambda: cf.conv2d(X, W, padding_mode="mirror"),

@@ -106,27 +106,51 @@ def test_conv_transpose_output_size_matches_torch(win, data):
     assert _shape_of(got) == tuple(out.shape[2:])
 
 
-@settings(max_examples=500)
+def _torch_pool_shape(size, kernel, stride, padding, dilation, ceil_mode, use_max):
+    """torch's output shape, or None where torch refuses the sizes."""
+    x = torch.zeros(1, 1, *size)
+    ndim = len(size)
+    try:
+        if use_max:
+            out = MAX_POOL[ndim](x, kernel, stride, padding, dilation, ceil_mode=ceil_mode)
+        else:
+            out = AVG_POOL[ndim](x, kernel, stride, padding, ceil_mode=ceil_mode)
+    except RuntimeError:
+        return None
+    return tuple(out.shape[2:])
+
+
+@settings(max_examples=800)
 @given(window(), st.data(), st.booleans(), st.booleans())
 def test_pool_output_size_matches_torch(win, data, ceil_mode, use_max):
+    """Sizes and refusals as torch's; under ceil_mode a window may be longer than the padded
+    input when it starts inside it (torch keeps it)."""
     ndim, size, kernel, stride, dilation = win
     if not use_max:
         dilation = (1,) * ndim  # avg_pool has no dilation
     padding = tuple(data.draw(st.integers(0, k // 2)) for k in kernel)
-    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
-    if any(span > w + 2 * p for span, w, p in zip(spans, size, padding)):
+    if ceil_mode:  # also kernels longer than the padded input
+        kernel = tuple(data.draw(st.integers(k, k + 3)) for k in kernel)
+        padding = tuple(min(p, k // 2) for p, k in zip(padding, kernel))
+    if ndim == 3 and not use_max and any(w < k for w, k in zip(size, kernel)):
+        return  # torch's avg_pool3d alone also refuses an unpadded input smaller than the kernel
+    expected = _torch_pool_shape(size, kernel, stride, padding, dilation, ceil_mode, use_max)
+    if expected is None:
         with pytest.raises(ValueError, match="kernel_size must be"):
             pool_output_size(size, kernel, stride, padding, dilation, ceil_mode)
         return
-    if ndim == 3 and not use_max and any(w < k for w, k in zip(size, kernel)):
-        return  # torch's avg_pool3d alone also refuses an unpadded input smaller than the kernel
-    x = torch.zeros(1, 1, *size)
-    if use_max:
-        out = MAX_POOL[ndim](x, kernel, stride, padding, dilation, ceil_mode=ceil_mode)
-    else:
-        out = AVG_POOL[ndim](x, kernel, stride, padding, ceil_mode=ceil_mode)
     got = pool_output_size(size, kernel, stride, padding, dilation, ceil_mode)
-    assert _shape_of(got) == tuple(out.shape[2:])
+    assert _shape_of(got) == expected
+
+
+def test_ceil_mode_keeps_a_window_longer_than_the_input():
+    """torch: max_pool1d(zeros(1, 1, 1), 2, 2, ceil_mode=True) is (1, 1, 1)."""
+    assert pool_output_size(1, 2, 2, ceil_mode=True) == 1
+    assert pool_output_size(2, 5, 3, padding=1, ceil_mode=True) == 1
+    with pytest.raises(ValueError, match=r"fits in the padded input 1 \+ 0 \+ 0 \+ 2 - 1"):
+        pool_output_size(1, 3, 2, ceil_mode=True)
+    with pytest.raises(ValueError, match="kernel_size must be"):
+        pool_output_size(1, 2, 2)
 
 
 @settings(max_examples=500)

@@ -50,7 +50,8 @@ from convolab.shape import (
         (
             lambda: conv_output_size(8, 3, padding="full"),
             ValueError,
-            r"padding must be an int, a tuple, per-side pairs, 'valid' or 'same', got 'full'",
+            r"padding must be an int, a tuple, per-side pairs, 'valid', 'same' or 'causal', "
+            r"got 'full'",
         ),
         (
             lambda: conv_transpose_output_size(4, 3, stride=2, output_padding=2),

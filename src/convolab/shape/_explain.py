@@ -1,25 +1,20 @@
 """Formulas with the numbers substituted, for people reading a terminal or a report.
 
-Every number comes from the functions of :mod:`convolab.shape`; this module only writes them
-down next to the formula that produced them.
+Every number comes from one :class:`~convolab.shape._geometry.Geometry`; this module only
+writes them down next to the formula that produced them.
 """
 
 from __future__ import annotations
 
-from convolab._args import as_choice, as_tuple
-from convolab.shape._output import (
-    conv_output_size,
-    conv_transpose_output_size,
-    pool_output_size,
-)
-from convolab.shape._padding import resolve_padding
-from convolab.shape._spec import explicit_pairs, padding_ndim_hint, window_spec
+from convolab._args import as_choice
+from convolab.shape._geometry import KINDS, Geometry, build
 
-KINDS = ("conv", "transpose", "pool")
-
-
-def _per_dim(value, ndim: int) -> tuple[int, ...]:
-    return value if isinstance(value, tuple) else (value,) * ndim
+_TEMPLATES = {
+    "conv": "floor(({w} + {lo} + {hi} - {d}*({k}-1) - 1) / {s}) + 1 = {o}",
+    "transpose": "({w} - 1)*{s} - {lo} - {hi} + {d}*({k}-1) + {op} + 1 = {o}",
+    "pool": "{rounding}(({w} + {lo} + {hi} - {d}*({k}-1) - 1) / {s}) + 1 = {o}",
+}
+_DROPPED = " - 1 = {o} (a last window starting in the right padding is dropped)"
 
 
 def explain(
@@ -36,7 +31,7 @@ def explain(
     """One line per spatial dimension: the output-size formula with the numbers put in.
 
     ``kind`` is ``'conv'``, ``'transpose'`` or ``'pool'``; ``stride`` defaults to 1 (to the
-    kernel size for pooling). The result is checked: the number after ``=`` is the one
+    kernel size for pooling). The number after ``=`` is the geometry's output size, the one
     :func:`conv_output_size` (or its transposed/pooling sibling) returns.
 
     Examples
@@ -45,38 +40,29 @@ def explain(
     ['floor((224 + 2 + 2 - 1*(11-1) - 1) / 4) + 1 = 55']
     """
     kind = as_choice(kind, "kind", KINDS)
-    if stride is None:
-        stride = kernel_size if kind == "pool" else 1
-    hint = padding_ndim_hint(padding)
-    spec = window_spec(size, kernel_size, stride, dilation, hint)
-    if kind == "conv":
-        out = conv_output_size(size, kernel_size, stride, padding, dilation)
-        pads = resolve_padding(padding, size, kernel_size, stride, dilation)
-        template = "floor(({w} + {lo} + {hi} - {d}*({k}-1) - 1) / {s}) + 1 = {o}"
-        extra = (0,) * spec.ndim
-    elif kind == "transpose":
-        out = conv_transpose_output_size(
-            size, kernel_size, stride, padding, output_padding, dilation
-        )
-        pads = explicit_pairs(padding, spec.ndim)
-        template = "({w} - 1)*{s} - {lo} - {hi} + {d}*({k}-1) + {op} + 1 = {o}"
-        extra = as_tuple(output_padding, spec.ndim, "output_padding", minimum=0)
-    else:
-        out = pool_output_size(size, kernel_size, stride, padding, dilation, ceil_mode)
-        p = as_tuple(padding, spec.ndim, "padding", minimum=0)
-        pads = tuple((v, v) for v in p)
-        rounding = "ceil" if ceil_mode else "floor"
-        template = rounding + "(({w} + {lo} + {hi} - {d}*({k}-1) - 1) / {s}) + 1 = {o}"
-        extra = (0,) * spec.ndim
-    outs = _per_dim(out, spec.ndim)
+    if stride is None and kind != "pool":
+        stride = 1
+    geometry = build(kind, size, kernel_size, stride, padding, dilation, output_padding, ceil_mode)
+    return explain_geometry(geometry)
+
+
+def explain_geometry(geometry: Geometry) -> list[str]:
+    """The lines of :func:`explain` for a geometry already built."""
+    rounding = "ceil" if geometry.ceil_mode else "floor"
+    extra = geometry.output_padding or (0,) * geometry.ndim
     lines = []
     for w, (lo, hi), d, k, s, op, o in zip(
-        spec.size, pads, spec.dilation, spec.kernel_size, spec.stride, extra, outs
+        geometry.size,
+        geometry.pads,
+        geometry.dilation,
+        geometry.kernel,
+        geometry.stride,
+        extra,
+        geometry.out,
     ):
-        line = template.format(w=w, lo=lo, hi=hi, d=d, k=k, s=s, op=op, o=o)
-        if kind == "pool" and ceil_mode and -(-(w + lo + hi - d * (k - 1) - 1) // s) + 1 != o:
-            line = line.replace(
-                f" = {o}", f" - 1 = {o} (a last window starting in the right padding is dropped)"
-            )
+        numbers = dict(w=w, lo=lo, hi=hi, d=d, k=k, s=s, op=op, o=o, rounding=rounding)
+        line = _TEMPLATES[geometry.kind].format(**numbers)
+        if geometry.ceil_mode and -(-(w + lo + hi - d * (k - 1) - 1) // s) + 1 != o:
+            line = line.replace(f" = {o}", _DROPPED.format(o=o))
         lines.append(line)
     return lines

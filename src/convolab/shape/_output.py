@@ -1,20 +1,14 @@
-"""Output sizes of convolution, transposed convolution and pooling.
+"""Output sizes of convolution, transposed convolution and pooling: views of a Geometry.
 
-The formulas follow Dumoulin & Visin, "A guide to convolution arithmetic for deep learning"
-(arXiv:1603.07285), relationships 6 (convolution, any padding/stride/dilation) and 14
-(transposed convolution), written with per-side padding ``lo``/``hi``:
-
-    conv:       out = floor((W + lo + hi - d*(k-1) - 1) / s) + 1
-    transposed: out = (W - 1)*s - lo - hi + d*(k-1) + output_padding + 1
-    pooling:    as conv, with ceil instead of floor under ``ceil_mode``, except that the last
-                window must start inside the input or the left padding (PyTorch's rule).
+The formulas live in :mod:`convolab.shape._geometry`; each function here builds the geometry
+(which validates every argument) and answers with its output size: an int when every
+argument is an int, else one entry per spatial dimension.
 """
 
 from __future__ import annotations
 
-from convolab._args import as_tuple, invalid, is_sequence, unwrap
-from convolab.shape._padding import resolve_padding
-from convolab.shape._spec import check_fits, explicit_pairs, padding_ndim_hint, window_spec
+from convolab._args import unwrap
+from convolab.shape._geometry import conv_geometry, pool_geometry, transpose_geometry
 
 
 def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
@@ -23,9 +17,11 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
     Parameters
     ----------
     size, kernel_size, stride, dilation : int or tuple of int
-        Input size W, kernel size k (>= 1), stride s (>= 1), dilation d (>= 1).
-    padding : int, tuple, tuple of (lo, hi) pairs, 'valid' or 'same'
-        Zero padding added to each side; 'same' is TensorFlow's 'SAME' (output ceil(W / s)).
+        Input size W, kernel size k (>= 1), stride s (>= 1), dilation d (>= 1); a one-element
+        tuple broadcasts, as in torch.
+    padding : int, tuple, tuple of (lo, hi) pairs, 'valid', 'same' or 'causal'
+        Zero padding added to each side; 'same' is TensorFlow's 'SAME' (output ceil(W / s));
+        'causal' pads ``d*(k-1)`` cells before and none after.
 
     Returns
     -------
@@ -39,15 +35,11 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
     55
     >>> conv_output_size((32, 100), (4, 4), padding="same")
     (32, 100)
+    >>> conv_output_size(16, 3, stride=2, padding="causal", dilation=4)
+    8
     """
-    spec = window_spec(size, kernel_size, stride, dilation, padding_ndim_hint(padding))
-    pads = resolve_padding(padding, spec.size, spec.kernel_size, spec.stride, spec.dilation)
-    check_fits(spec, pads)
-    out = tuple(
-        (w + lo + hi - span) // s + 1
-        for w, (lo, hi), span, s in zip(spec.size, pads, spec.effective_kernel, spec.stride)
-    )
-    return unwrap(out, spec.scalar)
+    geometry = conv_geometry(size, kernel_size, stride, padding, dilation)
+    return unwrap(geometry.out, geometry.scalar)
 
 
 def conv_transpose_output_size(
@@ -64,39 +56,8 @@ def conv_transpose_output_size(
     >>> conv_transpose_output_size(7, 3, stride=2, padding=1, output_padding=1)
     14
     """
-    hint = padding_ndim_hint(padding) or (output_padding if is_sequence(output_padding) else None)
-    spec = window_spec(size, kernel_size, stride, dilation, hint)
-    pads = explicit_pairs(padding, spec.ndim)
-    extra = as_tuple(output_padding, spec.ndim, "output_padding", minimum=0)
-    for dim, (op, s, d) in enumerate(zip(extra, spec.stride, spec.dilation)):
-        if op >= max(s, d):
-            raise invalid(
-                "output_padding",
-                output_padding,
-                f"smaller than max(stride, dilation) = {max(s, d)} in dimension {dim}",
-            )
-    out = tuple(
-        (w - 1) * s - lo - hi + span + op
-        for w, s, (lo, hi), span, op in zip(
-            spec.size, spec.stride, pads, spec.effective_kernel, extra
-        )
-    )
-    for dim, o in enumerate(out):
-        if o < 1:
-            raise invalid(
-                "padding",
-                padding,
-                f"padding that leaves a positive output; dimension {dim} would have size {o}",
-            )
-    return unwrap(out, spec.scalar)
-
-
-def _pool_out_1d(w: int, p: int, span: int, s: int, ceil_mode: bool) -> int:
-    numerator = w + 2 * p - span
-    out = (-(-numerator // s) if ceil_mode else numerator // s) + 1
-    if ceil_mode and (out - 1) * s >= w + p:
-        out -= 1  # the last window would start in the right padding: PyTorch drops it
-    return out
+    geometry = transpose_geometry(size, kernel_size, stride, padding, output_padding, dilation)
+    return unwrap(geometry.out, geometry.scalar)
 
 
 def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
@@ -104,7 +65,8 @@ def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil
 
     ``stride`` defaults to ``kernel_size``. Padding is symmetric and at most half the kernel
     (``p <= k // 2``, PyTorch's limit). With ``ceil_mode`` the division rounds up, but a
-    window that would start in the right padding is dropped.
+    window that would start in the right padding is dropped; a window may then reach past
+    the padded input (``pool_output_size(1, 2, 2, ceil_mode=True)`` is 1, as in torch).
 
     Examples
     --------
@@ -113,19 +75,5 @@ def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil
     >>> pool_output_size(6, 3, stride=2, ceil_mode=True)
     3
     """
-    hint = padding_ndim_hint(padding)
-    spec = window_spec(size, kernel_size, kernel_size if stride is None else stride, dilation, hint)
-    pads = as_tuple(padding, spec.ndim, "padding", minimum=0)
-    for dim, (p, k) in enumerate(zip(pads, spec.kernel_size)):
-        if p > k // 2:
-            raise invalid(
-                "padding",
-                padding,
-                f"at most half the kernel size, {k // 2}, in dimension {dim}",
-            )
-    check_fits(spec, tuple((p, p) for p in pads))
-    out = tuple(
-        _pool_out_1d(w, p, span, s, bool(ceil_mode))
-        for w, p, span, s in zip(spec.size, pads, spec.effective_kernel, spec.stride)
-    )
-    return unwrap(out, spec.scalar)
+    geometry = pool_geometry(size, kernel_size, stride, padding, dilation, ceil_mode)
+    return unwrap(geometry.out, geometry.scalar)

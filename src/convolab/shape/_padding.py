@@ -1,20 +1,14 @@
-"""Padding arithmetic: TensorFlow's 'SAME', explicit padding, and padding for a wanted size.
+"""Padding arithmetic: TensorFlow's 'SAME', any padding as pairs, padding for a wanted size.
 
 TensorFlow's 'SAME' (``tf.nn.convolution``) makes the output ``ceil(W / s)`` and splits the
-padding it needs, ``max((out - 1) * s + d * (k - 1) + 1 - W, 0)``, with the odd cell after:
-``before = total // 2``, ``after = total - before``.
+padding it needs, ``max((out - 1) * s + d * (k - 1) + 1 - W, 0)``, with the odd cell after;
+the formula lives in :mod:`convolab.shape._geometry`, with every other.
 """
 
 from __future__ import annotations
 
-from convolab._args import Pairs, as_tuple, invalid, is_int, unwrap
-from convolab.shape._spec import PADDING_STRINGS, explicit_pairs, padding_ndim_hint, window_spec
-
-
-def _same_pair(w: int, k: int, s: int, d: int) -> tuple[int, int]:
-    out = -(-w // s)  # ceil(W / s)
-    total = max((out - 1) * s + d * (k - 1) + 1 - w, 0)
-    return (total // 2, total - total // 2)
+from convolab._args import Pairs, as_tuple, infer_ndim, invalid, is_sequence, unwrap
+from convolab.shape._geometry import conv_geometry, window_tuples
 
 
 def same_padding(size, kernel_size, stride=1, dilation=1):
@@ -40,52 +34,27 @@ def same_padding(size, kernel_size, stride=1, dilation=1):
     >>> same_padding((32, 100), 4)
     ((1, 2), (1, 2))
     """
-    spec = window_spec(size, kernel_size, stride, dilation)
-    pairs = tuple(
-        _same_pair(w, k, s, d)
-        for w, k, s, d in zip(spec.size, spec.kernel_size, spec.stride, spec.dilation)
-    )
-    return unwrap(pairs, spec.scalar)
+    geometry = conv_geometry(size, kernel_size, stride, "same", dilation)
+    return unwrap(geometry.pads, geometry.scalar)
 
 
 def resolve_padding(padding, size, kernel_size, stride=1, dilation=1) -> Pairs:
     """Any accepted form of ``padding`` as explicit ``((lo, hi), ...)`` pairs.
 
     ``padding`` is an int, a per-dimension tuple, per-side ``(lo, hi)`` pairs, ``'valid'``
-    (no padding) or ``'same'`` (TensorFlow 'SAME', see :func:`same_padding`). Always returns
-    a tuple of pairs, one per spatial dimension.
+    (no padding), ``'same'`` (TensorFlow 'SAME', see :func:`same_padding`) or ``'causal'``
+    (``d*(k-1)`` before, nothing after). Always returns a tuple of pairs, one per spatial
+    dimension; the kernel must fit in the padded input.
     """
-    spec = window_spec(size, kernel_size, stride, dilation, padding_ndim_hint(padding))
-    if isinstance(padding, str) and padding not in PADDING_STRINGS:
-        raise invalid("padding", padding, "an int, a tuple, per-side pairs, 'valid' or 'same'")
-    if padding == "same":
-        return tuple(
-            _same_pair(w, k, s, d)
-            for w, k, s, d in zip(spec.size, spec.kernel_size, spec.stride, spec.dilation)
-        )
-    return explicit_pairs(padding, spec.ndim)
-
-
-def _symmetric_padding_1d(w: int, out: int, k: int, s: int, d: int, dim: int) -> int:
-    span = d * (k - 1) + 1
-    # floor((W + 2p - span) / s) + 1 == out  <=>  (out-1)*s <= W + 2p - span < out*s
-    p = max(0, -(-((out - 1) * s + span - w) // 2))
-    if w + 2 * p - span >= out * s:
-        got = (w + 2 * p - span) // s + 1
-        raise invalid(
-            "output_size",
-            out,
-            f"a size reachable with symmetric padding in dimension {dim}: with padding {p} the "
-            f"output is already {got} (size {w}, kernel {k}, stride {s}, dilation {d})",
-        )
-    return p
+    return conv_geometry(size, kernel_size, stride, padding, dilation).pads
 
 
 def padding_for(size, output_size, kernel_size, stride=1, dilation=1):
     """The smallest symmetric padding that makes a convolution output ``output_size``.
 
-    Solves ``floor((W + 2p - d*(k-1) - 1) / s) + 1 = out`` for the least integer ``p >= 0``
-    in each dimension; raises ``ValueError`` when no symmetric padding gives that size.
+    The least integer ``p >= 0`` with ``floor((W + 2p - d*(k-1) - 1) / s) + 1 >= out`` in each
+    dimension, checked against the geometry it gives; raises ``ValueError`` when no symmetric
+    padding gives exactly that size.
 
     Examples
     --------
@@ -94,17 +63,22 @@ def padding_for(size, output_size, kernel_size, stride=1, dilation=1):
     >>> padding_for((32, 32), (32, 32), 5)
     (2, 2)
     """
-    spec = window_spec(size, kernel_size, stride, dilation, output_size)
-    if is_int(output_size) and not spec.scalar:
-        output_size = (output_size,) * spec.ndim
-    out = as_tuple(output_size, spec.ndim, "output_size", minimum=1)
+    arguments = (size, output_size, kernel_size, stride, dilation)
+    ndim = infer_ndim(*arguments)
+    size, kernel, stride, dilation = window_tuples(ndim, size, kernel_size, stride, dilation)
+    wanted = as_tuple(output_size, ndim, "output_size", minimum=1)
     pads = tuple(
-        _symmetric_padding_1d(w, o, k, s, d, dim)
-        for dim, (w, o, k, s, d) in enumerate(
-            zip(spec.size, out, spec.kernel_size, spec.stride, spec.dilation)
-        )
+        max(0, -(-((o - 1) * s + d * (k - 1) + 1 - w) // 2))
+        for w, o, k, s, d in zip(size, wanted, kernel, stride, dilation)
     )
-    return unwrap(pads, spec.scalar and is_int(output_size))
-
-
-__all__ = ["padding_for", "resolve_padding", "same_padding"]
+    got = conv_geometry(size, kernel, stride, pads, dilation).out
+    for dim, (o, g, p) in enumerate(zip(wanted, got, pads)):
+        if g != o:
+            raise invalid(
+                "output_size",
+                output_size,
+                f"a size reachable with symmetric padding in dimension {dim}: with padding {p} "
+                f"the output is already {g} (size {size[dim]}, kernel {kernel[dim]}, stride "
+                f"{stride[dim]}, dilation {dilation[dim]})",
+            )
+    return unwrap(pads, not any(is_sequence(a) for a in arguments))
