@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -246,3 +247,66 @@ def test_eval_refuses_a_pt_file_that_is_not_a_checkpoint(tmp_path, capsys):
     assert main(["eval", str(tmp_path / "text.pt")]) == 2
     err = capsys.readouterr().err
     assert "is not a checkpoint" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["eval", "predict"])
+def test_model_option_that_contradicts_the_checkpoint(run_dir, tmp_path, capsys, command):
+    image = tmp_path / "d.png"
+    Image.fromarray(np.zeros((8, 8), np.uint8)).save(image)
+    argv = [command, str(run_dir / "best.pt"), "--model", "resnet18"]
+    assert main(argv + ([str(image)] if command == "predict" else [])) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'lenet5'" in err and "'resnet18'" in err
+
+
+@pytest.mark.parametrize(
+    "name, raw, message",
+    [
+        ("corrupt_random.pt", bytes(range(256)) * 8, "is not a checkpoint: torch.save did not"),
+        ("plain.pt", pickle.dumps({"w": 1}, protocol=5), "is not a checkpoint: it is a plain"),
+    ],
+)
+def test_eval_names_a_file_torch_save_did_not_write_in_one_line(
+    tmp_path, capsys, name, raw, message
+):
+    (tmp_path / name).write_bytes(raw)
+    assert main(["eval", str(tmp_path / name)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "could run code" not in err
+
+
+def test_eval_the_real_mnist_test_set_alone(run_dir, shared_dir, capsys):
+    source = shared_dir / "data" / "mnist-t10k"  # the two t10k files, nothing else
+    if not (source / "t10k-images-idx3-ubyte.gz").is_file():
+        pytest.skip(f"{source} does not hold the t10k files")
+    assert main(["eval", str(run_dir), "--data", f"mnist:{source}", "--split", "test"]) == 0
+    assert "(test split, 10000 images)" in capsys.readouterr().out
+    assert main(["eval", str(run_dir), "--data", f"mnist:{source}", "--split", "val"]) == 2
+    assert "for training (train and val splits); missing train-images" in capsys.readouterr().err
+
+
+def _folder(root: Path, counts: dict) -> Path:
+    for name, n in counts.items():
+        (root / name).mkdir(parents=True)
+        for i in range(n):
+            Image.fromarray(np.full((8, 8), 12 * i, np.uint8)).save(root / name / f"{i}.png")
+    return root
+
+
+@pytest.mark.parametrize(
+    "counts, message",
+    [
+        ({"cat": 20}, "must hold at least 2 classes (one sub-folder of images per class)"),
+        (
+            {"cat": 20, "dog": 3},
+            "class 'dog' of folder '{root}' has 3 images, too few for the 70/10/20 "
+            "train/val/test split: each class needs at least 6",
+        ),
+    ],
+)
+def test_train_names_what_is_wrong_with_a_folder(tmp_path, capsys, counts, message):
+    root = _folder(tmp_path / "f", counts)
+    assert main(["train", "lenet5", "--data", f"folder:{root}", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert message.format(root=root) in err and err.count("\n") == 1 and "torch" not in err
+    assert not (tmp_path / "r").exists()

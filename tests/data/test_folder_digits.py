@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from convolab.data import load_data, parse_spec
+from convolab.data import load_data, parse_spec, stratified_split
+from convolab.data._arrays import min_class_size
 
 
 def _write_folder(root, rng, per_class=10, mode="RGB", size=(12, 9)):
@@ -76,3 +77,41 @@ def test_digits_split_is_fixed_stratified_and_real():
 def test_bad_specs(spec, error, match):
     with pytest.raises(error, match=match):
         parse_spec(spec)
+
+
+def test_folder_with_one_class_is_refused_before_decoding(tmp_path, rng):
+    _write_folder(tmp_path / "f", rng)
+    for name in ("dog", "eel"):
+        for f in (tmp_path / "f" / name).iterdir():
+            f.unlink()
+    with pytest.raises(ValueError, match=r"at least 2 classes .* found 1: cat"):
+        load_data(f"folder:{tmp_path / 'f'}")
+
+
+@pytest.mark.parametrize(
+    "layout, count, need, parts",
+    [("flat", 5, 6, "70/10/20 train/val/test"), ("train", 5, 6, "90/10 train/val")],
+)
+def test_class_with_too_few_images_is_named(tmp_path, rng, layout, count, need, parts):
+    root = tmp_path / "f"
+    _write_folder(root / "train" if layout == "train" else root, rng)
+    if layout == "train":
+        _write_folder(root / "test", rng, per_class=1)
+    dog = (root / "train" if layout == "train" else root) / "dog"
+    for f in sorted(dog.iterdir())[count:]:
+        f.unlink()
+    with pytest.raises(
+        ValueError,
+        match=rf"class 'dog' of folder .* has {count} images, too few for the "
+        rf"{parts} split: each class needs at least {need}",
+    ):
+        load_data(f"folder:{root}")
+
+
+@pytest.mark.parametrize("fractions", [(0.7, 0.1, 0.2), (0.9, 0.1), (0.5, 0.5), (0.8, 0.15, 0.05)])
+def test_min_class_size_is_the_smallest_count_that_fills_every_part(fractions):
+    need = min_class_size(fractions)
+    for n in range(1, need + 30):
+        labels = np.zeros(n, np.int64)
+        filled = all(len(p) >= 1 for p in stratified_split(labels, fractions, seed=0))
+        assert filled == (n >= need), n

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from convolab.data import load_data, parse_idx, read_idx
+from convolab.data import load_data, load_split, parse_idx, read_idx
 
 DTYPES = ["uint8", "int8", ">i2", ">i4", ">f4", ">f8"]
 
@@ -69,7 +69,7 @@ def test_mnist_directory(tmp_path, rng, gz):
 
 
 def test_fashion_mnist_names_its_classes(tmp_path, rng):
-    root = write_mnist(tmp_path / "f", random_digits(rng, 40), random_digits(rng, 10))
+    root = write_mnist(tmp_path / "f", random_digits(rng, 60), random_digits(rng, 10))
     splits = load_data(f"fashion-mnist:{root}")
     assert splits.classes[0] == "T-shirt/top" and splits.classes[9] == "Ankle boot"
     assert splits.flip
@@ -97,3 +97,40 @@ def test_label_count_mismatch(tmp_path, rng):
 def test_missing_directory(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         load_data(f"mnist:{tmp_path / 'nope'}")
+
+
+def test_one_split_reads_only_its_own_files(tmp_path, rng):
+    train, test = random_digits(rng, 60), random_digits(rng, 30)
+    root = write_mnist(tmp_path / "m", train, test)
+    whole = load_data(f"mnist:{root}")
+    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"):
+        (root / name).unlink()
+    arrays, classes = load_split(f"mnist:{root}", "test")
+    np.testing.assert_array_equal(arrays.images, whole.test.images)
+    np.testing.assert_array_equal(arrays.labels, whole.test.labels)
+    assert classes == whole.classes
+    for split in ("train", "val"):
+        with pytest.raises(FileNotFoundError, match=r"for training \(train and val splits\)"):
+            load_split(f"mnist:{root}", split)
+
+
+def test_train_and_val_of_load_split_are_those_of_load_data(tmp_path, rng):
+    root = write_mnist(tmp_path / "m", random_digits(rng, 60), random_digits(rng, 30))
+    whole = load_data(f"fashion-mnist:{root}")
+    (root / "t10k-images-idx3-ubyte.gz").unlink()
+    for split in ("train", "val"):
+        arrays, classes = load_split(f"fashion-mnist:{root}", split)
+        np.testing.assert_array_equal(arrays.images, getattr(whole, split).images)
+        assert classes == whole.classes
+    with pytest.raises(FileNotFoundError, match="for the test split; missing t10k-images"):
+        load_split(f"fashion-mnist:{root}", "test")
+
+
+def test_labels_outside_the_classes_are_refused(tmp_path, rng):
+    images, labels = random_digits(rng, 60)
+    root = write_mnist(tmp_path / "m", (images, labels), (images[:10], labels[:10] + 5))
+    with pytest.raises(ValueError, match=r"the test split of mnist:.* has labels 5\.\.14; its 10"):
+        load_data(f"mnist:{root}")
+    (root / "t10k-images-idx3-ubyte.gz").write_bytes(b"\x1f\x8b junk")
+    with pytest.raises(ValueError, match="is not a readable gzip file"):
+        load_split(f"mnist:{root}", "test")

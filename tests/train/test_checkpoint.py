@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
+import stat
+import warnings
 
+import numpy as np
 import pytest
 import torch
 
+from convolab._args import InputError
 from convolab.train import load_checkpoint, load_trained
 from convolab.train._checkpoint import save_checkpoint, save_weights
 from convolab.train._runtime import rng_state, set_rng_state
@@ -86,3 +91,85 @@ def test_foreign_weights_need_a_model_name(tmp_path, short_run):
     assert again.card == short_run.card
     with pytest.raises(FileNotFoundError, match=r"must hold model\.safetensors"):
         load_trained(tmp_path)
+
+
+def _plain_pickles(tmp_path):
+    """Files torch.save did not write: random bytes, text, plain pickles of every protocol."""
+    rng = np.random.default_rng(7)
+    files = {"random.pt": rng.integers(0, 256, 5000, dtype=np.uint8).tobytes(), "text.pt": b"hi"}
+    for protocol in (2, 4, 5):
+        files[f"plain{protocol}.pt"] = pickle.dumps({"w": [1.0, 2.0]}, protocol=protocol)
+    for name, raw in files.items():
+        (tmp_path / name).write_bytes(raw)
+    return files
+
+
+def test_files_torch_save_did_not_write_are_named_so_without_warnings(tmp_path):
+    _plain_pickles(tmp_path)
+    expected = {
+        "random.pt": "torch.save did not write it (it is neither a zip archive nor a pickle)",
+        "text.pt": "torch.save did not write it",
+        "plain2.pt": "it is a plain pickle, which torch.save does not write",
+        "plain4.pt": "it is a plain pickle, which torch.save does not write",
+        "plain5.pt": "it is a plain pickle, which torch.save does not write",
+    }
+    for name, reason in expected.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # torch's protocol warnings must not leak
+            with pytest.raises(
+                InputError, match=f"'.*{name}' is not a checkpoint: {re.escape(reason)}"
+            ):
+                load_trained(tmp_path / name)
+
+
+@pytest.mark.parametrize("protocol", [2, 4, 5])
+def test_plain_pickle_naming_code_is_refused_by_name(tmp_path, protocol):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.pt"
+    path.write_bytes(pickle.dumps({"model": RunsCode(marker)}, protocol=protocol))
+    with pytest.raises(InputError, match=r"refusing to load checkpoint .*names posix\.system"):
+        load_checkpoint(path)
+    assert not marker.exists()
+
+
+def test_damaged_and_foreign_torch_files(tmp_path):
+    torch.save({"w": torch.ones(3)}, tmp_path / "good.pt")
+    raw = (tmp_path / "good.pt").read_bytes()
+    (tmp_path / "cut.pt").write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(
+        InputError, match=r"'.*cut\.pt' is not a readable checkpoint: it is damaged"
+    ):
+        load_trained(tmp_path / "cut.pt")
+    torch.save({"w": torch.ones(3)}, tmp_path / "p4.pt", pickle_protocol=4)
+    with pytest.raises(InputError, match="does not read pickle protocol 4"):
+        load_trained(tmp_path / "p4.pt")
+    torch.save({"w": np.ones(3)}, tmp_path / "numpy.pt")
+    with pytest.raises(InputError, match=r"names numpy\..*could run code"):
+        load_trained(tmp_path / "numpy.pt")
+    torch.save({"w": torch.ones(3)}, tmp_path / "legacy.pt", _use_new_zipfile_serialization=False)
+    with pytest.raises(InputError, match="carries no model card"):  # readable: no card
+        load_trained(tmp_path / "legacy.pt")
+
+
+def test_model_name_that_contradicts_the_card_is_refused(short_run):
+    for name in ("best.pt", "model.safetensors"):
+        with pytest.raises(InputError, match=r"model must be 'lenet5' \(or left out\).*'resnet18'"):
+            load_trained(short_run.run_dir / name, "resnet18")
+        assert load_trained(short_run.run_dir / name, "lenet5").card.model == "lenet5"
+
+
+def test_foreign_weights_that_do_not_fit_the_named_model(tmp_path, short_run):
+    torch.save(short_run.model.state_dict(), tmp_path / "lenet.pth")
+    with pytest.raises(InputError, match=r"weights must be a state dict with keys fc\.weight"):
+        load_trained(tmp_path / "lenet.pth", "resnet18")
+
+
+def test_run_files_follow_the_umask(tmp_path, short_run):
+    old = os.umask(0o027)
+    try:
+        save_weights(tmp_path / "w.safetensors", short_run.model, short_run.card)
+        save_checkpoint(tmp_path / "c.pt", {"epoch": 1})
+    finally:
+        os.umask(old)
+    for name in ("w.safetensors", "c.pt"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o640, name

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     import torch
 
     from convolab.cli.train import check_out_dir
-    from convolab.data import transform_batch
+    from convolab.data import model_input
     from convolab.train import inspect_model, load_trained
 
     default = Path(args.weights) / "inspect" if Path(args.weights).is_dir() else Path("inspect")
@@ -66,8 +66,7 @@ def run(args: argparse.Namespace) -> int:
     trained = load_trained(args.weights, args.model)
     image, label = _input(args, trained)  # checks --image and --index before any output
     _check_outputs(out, trained.model, args.force)
-    batch = torch.from_numpy(image).permute(2, 0, 1)[None]  # (1, C, H, W)
-    x = transform_batch(batch, trained.card.preprocess)
+    x = model_input(image, trained.card.preprocess)  # (1, C, H, W)
     with torch.no_grad():
         top = trained.model(x).softmax(1)[0].max(0)
     label = f"{label}, predicted {trained.card.classes[int(top.indices)]} ({float(top.values):.2f})"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from convolab._args import invalid
+from convolab._args import InvalidValueError, invalid
 
 
 @dataclass(frozen=True, repr=False)
@@ -73,6 +73,10 @@ class DataSplits:
     classes: tuple[str, ...]
     flip: bool = False
 
+    def __post_init__(self):
+        for split in ("train", "val", "test"):
+            check_split(getattr(self, split), split, self.name, len(self.classes))
+
     @property
     def num_classes(self) -> int:
         return len(self.classes)
@@ -88,6 +92,44 @@ class DataSplits:
         )
 
 
+def check_split(arrays: ImageArrays, split: str, name: str, num_classes: int) -> ImageArrays:
+    """``arrays`` if the split has images and every label names one of ``num_classes``."""
+    if len(arrays) == 0:
+        raise InvalidValueError(f"the {split} split of {name} has no images")
+    low, high = int(arrays.labels.min()), int(arrays.labels.max())
+    if low < 0 or high >= num_classes:
+        raise InvalidValueError(
+            f"the {split} split of {name} has labels {low}..{high}; its {num_classes} classes "
+            f"need labels 0..{num_classes - 1}"
+        )
+    return arrays
+
+
+def part_sizes(count: int, fractions: tuple[float, ...]) -> list[int]:
+    """How many of ``count`` members each part gets: ``round(f * count)``, the first the rest."""
+    sizes = [round(f * count) for f in fractions[1:]]
+    return [count - sum(sizes), *sizes]
+
+
+def min_class_size(fractions: tuple[float, ...]) -> int:
+    """The fewest members a class needs for every part of ``fractions`` to get one."""
+    return next(n for n in range(1, 10_000) if min(part_sizes(n, fractions)) >= 1)
+
+
+def check_class_sizes(counts: dict[str, int], fractions: tuple, parts: str, source: str) -> None:
+    """Refuse a class with too few members to appear in every part of the split."""
+    need = min_class_size(fractions)
+    small = {name: n for name, n in counts.items() if n < need}
+    if small:
+        name, n = next(iter(small.items()))
+        shares = "/".join(f"{round(100 * f)}" for f in fractions)
+        raise InvalidValueError(
+            f"class {name!r} of {source} has {n} image{'s' * (n != 1)}, too few for the "
+            f"{shares} {parts} split: each class needs at least {need}"
+            + (f" ({len(small)} classes have fewer)" if len(small) > 1 else "")
+        )
+
+
 def stratified_split(labels: np.ndarray, fractions: tuple[float, ...], seed: int) -> list:
     """Index arrays splitting ``labels`` into parts of the given ``fractions``, class by class.
 
@@ -99,8 +141,7 @@ def stratified_split(labels: np.ndarray, fractions: tuple[float, ...], seed: int
     parts: list[list[np.ndarray]] = [[] for _ in fractions]
     for k in np.unique(labels):
         members = rng.permutation(np.flatnonzero(labels == k))
-        sizes = [round(f * len(members)) for f in fractions[1:]]
-        cuts = np.cumsum([len(members) - sum(sizes), *sizes])[:-1]
+        cuts = np.cumsum(part_sizes(len(members), fractions))[:-1]
         for part, chunk in zip(parts, np.split(members, cuts)):
             part.append(chunk)
     return [np.sort(np.concatenate(p)) for p in parts]

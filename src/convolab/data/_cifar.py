@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
+from convolab._args import InvalidValueError
 from convolab.data._arrays import DataSplits, ImageArrays, split_holdout
 
-CIFAR10_FILES = (*(f"data_batch_{i}" for i in range(1, 6)), "test_batch", "batches.meta")
 CIFAR10_CLASSES = (
     "airplane",
     "automobile",
@@ -65,11 +65,11 @@ def load_pickle(path: Path) -> dict:
         try:
             obj = SafeUnpickler(f, encoding="bytes").load()
         except pickle.UnpicklingError as exc:
-            raise ValueError(f"{path} is not a safe CIFAR pickle: {exc}") from None
+            raise InvalidValueError(f"{path} is not a safe CIFAR pickle: {exc}") from None
         except (EOFError, ValueError) as exc:
-            raise ValueError(f"{path} is not a readable pickle: {exc}") from None
+            raise InvalidValueError(f"{path} is not a readable pickle: {exc}") from None
     if not isinstance(obj, dict):
-        raise ValueError(f"{path} must hold a dict, got {type(obj).__name__}")
+        raise InvalidValueError(f"{path} must hold a dict, got {type(obj).__name__}")
     return {k.decode() if isinstance(k, bytes) else k: v for k, v in obj.items()}
 
 
@@ -84,40 +84,58 @@ def _batch(path: Path) -> ImageArrays:
         or labels is None
         or len(labels) != len(data)
     ):
-        raise ValueError(f"{path} must hold 'data', a uint8 array (N, 3072), and N 'labels'")
+        raise InvalidValueError(f"{path} must hold 'data', a uint8 array (N, 3072), and N 'labels'")
     images = data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)  # (N, 32, 32, 3)
     return ImageArrays(np.ascontiguousarray(images), np.asarray(labels, dtype=np.int64))
 
 
-def _check_files(root: Path) -> None:
+# Which files each split reads (besides batches.meta): validation is cut out of training.
+TRAIN_BATCHES = tuple(f"data_batch_{i}" for i in range(1, 6))
+BATCHES_OF_SPLIT = {"train": TRAIN_BATCHES, "val": TRAIN_BATCHES, "test": ("test_batch",)}
+
+
+def _check_files(root: Path, names: tuple[str, ...], use: str) -> None:
     if not root.is_dir():
         raise FileNotFoundError(f"cifar10 directory {str(root)!r} does not exist")
-    missing = [n for n in CIFAR10_FILES if not (root / n).is_file()]
+    missing = [n for n in names if not (root / n).is_file()]
     if missing:
         present = sorted(p.name for p in root.iterdir()) or ["nothing"]
         raise FileNotFoundError(
-            f"cifar10 directory {str(root)!r} must hold {', '.join(CIFAR10_FILES)} (the "
-            f"'python version' batches); missing {', '.join(missing)}; found "
+            f"cifar10 directory {str(root)!r} must hold {', '.join(names)} (the 'python "
+            f"version' batches) for {use}; missing {', '.join(missing)}; found "
             f"{', '.join(present)}"
         )
+
+
+def _read_batches(root: Path, names: tuple[str, ...]) -> ImageArrays:
+    use = "the test split" if names == ("test_batch",) else "training (train and val splits)"
+    _check_files(root, (*names, "batches.meta"), use)
+    parts = [_batch(root / name) for name in names]
+    return ImageArrays(
+        np.concatenate([p.images for p in parts]), np.concatenate([p.labels for p in parts])
+    )
+
+
+def _classes(root: Path) -> tuple[str, ...]:
+    names = load_pickle(root / "batches.meta").get("label_names")
+    classes = tuple(n.decode() if isinstance(n, bytes) else str(n) for n in names or ())
+    return classes or CIFAR10_CLASSES
+
+
+def load_cifar10_split(
+    root: str | Path, split: str, *, val_fraction: float, seed: int
+) -> tuple[ImageArrays, tuple[str, ...]]:
+    """One split and the class names, reading only that split's batches (and batches.meta)."""
+    root = Path(root)
+    arrays = _read_batches(root, BATCHES_OF_SPLIT[split])
+    if split != "test":
+        arrays = split_holdout(arrays, val_fraction, seed)[split == "val"]
+    return arrays, _classes(root)
 
 
 def load_cifar10_splits(root: str | Path, *, val_fraction: float, seed: int) -> DataSplits:
     """CIFAR-10: the five training batches split into train/val, ``test_batch`` as test."""
     root = Path(root)
-    _check_files(root)
-    parts = [_batch(root / f"data_batch_{i}") for i in range(1, 6)]
-    train = ImageArrays(
-        np.concatenate([p.images for p in parts]), np.concatenate([p.labels for p in parts])
-    )
-    names = load_pickle(root / "batches.meta").get("label_names")
-    classes = tuple(n.decode() if isinstance(n, bytes) else str(n) for n in names or ())
-    train, val = split_holdout(train, val_fraction, seed)
-    return DataSplits(
-        f"cifar10:{root}",
-        train,
-        val,
-        _batch(root / "test_batch"),
-        classes or CIFAR10_CLASSES,
-        flip=True,
-    )
+    train, val = split_holdout(_read_batches(root, TRAIN_BATCHES), val_fraction, seed)
+    test = _read_batches(root, ("test_batch",))
+    return DataSplits(f"cifar10:{root}", train, val, test, _classes(root), flip=True)

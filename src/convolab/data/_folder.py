@@ -12,7 +12,14 @@ from pathlib import Path
 
 import numpy as np
 
-from convolab.data._arrays import DataSplits, ImageArrays, split_holdout, stratified_split
+from convolab._args import InvalidValueError
+from convolab.data._arrays import (
+    DataSplits,
+    ImageArrays,
+    check_class_sizes,
+    split_holdout,
+    stratified_split,
+)
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 # Fractions for a folder without a train/test split: 70% train, 10% validation, 20% test.
@@ -34,6 +41,17 @@ def _class_files(root: Path) -> dict[str, list[Path]]:
     return classes
 
 
+def _check_classes(classes: dict[str, list[Path]], root: Path, fractions, parts: str) -> None:
+    """At least two classes, each with enough images for every part of the split."""
+    if len(classes) < 2:
+        raise InvalidValueError(
+            f"folder {str(root)!r} must hold at least 2 classes (one sub-folder of images per "
+            f"class) to train a classifier; found {len(classes)}: {', '.join(classes)}"
+        )
+    counts = {name: len(files) for name, files in classes.items()}
+    check_class_sizes(counts, fractions, parts, f"folder {str(root)!r}")
+
+
 def _decode(path: Path, size: tuple[int, int], mode: str) -> np.ndarray:
     from PIL import Image, UnidentifiedImageError
 
@@ -42,16 +60,19 @@ def _decode(path: Path, size: tuple[int, int], mode: str) -> np.ndarray:
             im = im.convert(mode).resize((size[1], size[0]), Image.Resampling.BILINEAR)
             return np.asarray(im, dtype=np.uint8).reshape(size[0], size[1], -1)  # (H, W, C)
     except (UnidentifiedImageError, OSError) as exc:
-        raise ValueError(f"cannot read image {str(path)!r}: {exc}") from None
+        raise InvalidValueError(f"cannot read image {str(path)!r}: {exc}") from None
 
 
 def _image_mode(files: list[Path]) -> str:
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
     for path in files:
-        with Image.open(path) as im:
-            if im.mode not in ("L", "1", "LA", "I", "I;16", "F"):
-                return "RGB"
+        try:
+            with Image.open(path) as im:
+                if im.mode not in ("L", "1", "LA", "I", "I;16", "F"):
+                    return "RGB"
+        except (UnidentifiedImageError, OSError) as exc:
+            raise InvalidValueError(f"cannot read image {str(path)!r}: {exc}") from None
     return "L"
 
 
@@ -71,15 +92,19 @@ def load_folder_splits(
     test_dir = next((root / n for n in ("test", "val") if (root / n).is_dir()), None)
     if (root / "train").is_dir() and test_dir is not None:
         train_files, test_files = _class_files(root / "train"), _class_files(test_dir)
+        _check_classes(train_files, root / "train", (1 - val_fraction, val_fraction), "train/val")
         names = tuple(train_files)
         unknown = sorted(set(test_files) - set(names))
         if unknown:
-            raise ValueError(f"{test_dir} has classes missing from {root / 'train'}: {unknown}")
+            raise InvalidValueError(
+                f"{test_dir} has classes missing from {root / 'train'}: {unknown}"
+            )
         mode = _image_mode([f for fs in train_files.values() for f in fs])
         train, val = split_holdout(_load(train_files, names, size, mode), val_fraction, seed)
         test = _load(test_files, names, size, mode)
     else:
         files = _class_files(root)
+        _check_classes(files, root, FOLDER_FRACTIONS, "train/val/test")
         names = tuple(files)
         everything = _load(
             files, names, size, _image_mode([f for fs in files.values() for f in fs])

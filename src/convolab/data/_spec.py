@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from convolab._args import as_choice, invalid, wrong_type
-from convolab.data._arrays import DataSplits
+from convolab.data._arrays import DataSplits, ImageArrays, check_split
 
 DATA_KINDS = ("digits", "mnist", "fashion-mnist", "cifar10", "folder")
+SPLITS = ("train", "val", "test")
 # Seed of every validation/test split: the held-out images never depend on the training seed.
 SPLIT_SEED = 0
 # Share of a training set kept aside for validation when the files hold no validation split.
@@ -60,3 +61,28 @@ def load_data(spec: str = "digits", *, size: tuple[int, int] = (32, 32)) -> Data
     if kind == "cifar10":
         return load_cifar10_splits(path, **held)
     return load_folder_splits(path, tuple(size), **held)
+
+
+def load_split(
+    spec: str, split: str, *, size: tuple[int, int] = (32, 32)
+) -> tuple[ImageArrays, tuple[str, ...]]:
+    """One split of a data set and its class names, reading only the files that split needs.
+
+    ``mnist:DIR --split test`` reads the two ``t10k`` files alone (a directory may hold only
+    those), ``cifar10:DIR`` the test batch alone; ``train`` and ``val`` read the training
+    files. The images are those of ``load_data(spec, size=size)``'s split of the same name.
+    """
+    from convolab.data._cifar import load_cifar10_split
+    from convolab.data._idx import load_idx_split
+
+    as_choice(split, "split", SPLITS)
+    kind, path = parse_spec(spec)
+    held = dict(val_fraction=VAL_FRACTION, seed=SPLIT_SEED)
+    if kind in ("mnist", "fashion-mnist"):
+        arrays, classes = load_idx_split(path, kind, split, **held)
+    elif kind == "cifar10":
+        arrays, classes = load_cifar10_split(path, split, **held)
+    else:  # digits and folders: the three splits are cut from one set
+        data = load_data(spec, size=size)
+        arrays, classes = getattr(data, split), data.classes
+    return check_split(arrays, split, spec, len(classes)), classes

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 import torchvision.transforms.v2.functional as TF
 
-from convolab._args import as_choice
+from convolab._args import as_choice, invalid
 
 FITS = ("auto", "resize", "pad")
 # "auto" pads (centred, black) an image that is at least this share of the input on each
@@ -104,7 +104,7 @@ def adapt_channels(x, in_channels: int):
     if c == 3 and in_channels == 1:
         weights = x.new_tensor(_LUMA).view(1, 3, 1, 1)
         return (x * weights).sum(1, keepdim=True)  # (N, 1, H, W)
-    raise ValueError(f"images must have 1 or 3 channels for a {in_channels}-channel model, got {c}")
+    raise invalid("images", f"{c} channels", f"1 or 3 channels for a {in_channels}-channel model")
 
 
 def channel_stats(images: np.ndarray, in_channels: int, chunk: int = 4096) -> tuple:
@@ -174,3 +174,21 @@ def transform_batch(images, prep: Preprocess, augment: Augment | None = None, ge
     if augment is not None:
         x = _random_affine(x, augment, generator)
     return TF.normalize(x, list(prep.mean), list(prep.std))
+
+
+def model_input(image: np.ndarray, prep: Preprocess, device: torch.device | str = "cpu"):
+    """One uint8 image (H, W, C) at any size -> the model's input (1, in_channels, H', W').
+
+    The single way an image reaches a model outside the training loop (``predict``,
+    ``inspect``, the report): channels adapted, padded or resized, normalised as ``prep``
+    says, on ``device``.
+    """
+    image = np.asarray(image)
+    if image.ndim != 3 or image.dtype != np.uint8:
+        raise invalid(
+            "image",
+            f"{image.dtype} array of shape {image.shape}",
+            "a uint8 array of shape (H, W, C)",
+        )
+    batch = torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1)[None]  # (1, C, H, W)
+    return transform_batch(batch.to(device), prep)  # (1, in_channels, H', W')

@@ -22,6 +22,7 @@ import torch
 from torch import Tensor, nn
 
 from convolab._args import as_int, invalid, wrong_type
+from convolab._safeload import safetensors_load, torch_load
 
 SUFFIXES = (".pth", ".pt", ".safetensors")
 
@@ -36,10 +37,8 @@ def load_state_dict_file(path: str | os.PathLike) -> dict[str, Tensor]:
     if not path.is_file():
         raise FileNotFoundError(2, "No such weights file", str(path))
     if path.suffix == ".safetensors":
-        from safetensors.torch import load_file
-
-        return load_file(str(path), device="cpu")
-    state = torch.load(path, map_location="cpu", weights_only=True)
+        return safetensors_load(path, "weights file")[0]
+    state = torch_load(path, "weights file")
     if not isinstance(state, Mapping) or not all(isinstance(v, Tensor) for v in state.values()):
         raise invalid("weights", str(path), "a file holding a state dict (names -> tensors)")
     return dict(state)
@@ -65,22 +64,30 @@ def adapt_state_dict(state: Mapping[str, Tensor], model: nn.Module) -> dict[str,
     for key, value in own.items():
         if key.startswith(head_prefix) and key in adapted and adapted[key].shape != value.shape:
             adapted[key] = value  # a new head: keep the model's own initialisation
-    missing, unexpected = sorted(set(own) - set(adapted)), sorted(set(adapted) - set(own))
+    return check_state_dict(
+        adapted, model, "only the head and the first convolution's input channels are adapted"
+    )
+
+
+def check_state_dict(state: Mapping[str, Tensor], model: nn.Module, note: str = "") -> dict:
+    """``state`` as a dict if it has exactly ``model``'s keys and shapes, else a clear error."""
+    own = model.state_dict()
+    missing, unexpected = sorted(set(own) - set(state)), sorted(set(state) - set(own))
     if missing or unexpected:
         raise invalid(
             "weights",
             f"a state dict missing {missing[:3]} and with unexpected {unexpected[:3]}",
             f"the keys of {type(model).__name__}, as in torchvision's model of the same name",
         )
-    for key, value in adapted.items():
-        if key in own and value.shape != own[key].shape:
+    for key, value in state.items():
+        if value.shape != own[key].shape:
             raise invalid(
                 f"weights[{key!r}].shape",
                 tuple(value.shape),
-                f"{tuple(own[key].shape)} as in {type(model).__name__} (only the head and the "
-                "first convolution's input channels are adapted)",
+                f"{tuple(own[key].shape)} as in {type(model).__name__}"
+                + (f" ({note})" if note else ""),
             )
-    return adapted
+    return dict(state)
 
 
 def _sizes_from_file(state: Mapping[str, Tensor], cls: type) -> dict[str, int]:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from convolab import __version__
+from convolab._args import InvalidValueError
 from convolab._io import atomic_path
 from convolab.report._context import DemoContext
 from convolab.report._page import Section, esc, render_page
@@ -43,9 +44,9 @@ INTRO = (
 def prepare_output(out: Path, force: bool = False) -> None:
     """Create ``out``, refusing a non-empty directory this command did not make."""
     if out.exists() and not out.is_dir():
-        raise ValueError(f"out must be a directory, got {str(out)!r}, which is a file")
+        raise InvalidValueError(f"out must be a directory, got {str(out)!r}, which is a file")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists() and not force:
-        raise ValueError(
+        raise InvalidValueError(
             f"out must be a new or empty directory (or a previous demo's), got {str(out)!r}, "
             "which holds other files; pass --force to write into it anyway"
         )

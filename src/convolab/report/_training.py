@@ -8,16 +8,10 @@ from convolab.report._page import figure, paragraph, row
 
 def _inspect(ctx: DemoContext, result) -> list[str]:
     """Filters and feature maps of the first test digit; returns the assets' URLs."""
-    import torch
-
-    from convolab.data import transform_batch
     from convolab.train import inspect_model
 
-    image = result.data.test.images[0]  # (H, W, C) uint8
-    label = result.card.classes[int(result.data.test.labels[0])]
-    batch = torch.from_numpy(image).permute(2, 0, 1)[None]  # (1, C, H, W)
-    device = next(result.model.parameters()).device
-    x = transform_batch(batch.to(device), result.card.preprocess)
+    image, x, label = result.sample(0)  # (H, W, C) uint8, model input (1, C, H', W'), class
+    label = result.card.classes[label]
     written = inspect_model(result.model, x, ctx.assets / "inspect", image, f"digit {label}")
     return [f"assets/inspect/{path.name}" for path in written]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from convolab._args import InvalidValueError
 from convolab.data import Preprocess
 
 
@@ -37,13 +38,19 @@ class ModelCard:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> ModelCard:
-        return cls(
-            d["model"],
-            tuple(d["classes"]),
-            Preprocess.from_dict(d["preprocess"]),
-            d.get("data", ""),
-        )
+    def from_dict(cls, d: dict, source: str = "model card") -> ModelCard:
+        """The card :meth:`to_dict` wrote; ``source`` names the file in the error."""
+        try:
+            return cls(
+                str(d["model"]),
+                tuple(str(c) for c in d["classes"]),
+                Preprocess.from_dict(d["preprocess"]),
+                str(d.get("data", "")),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidValueError(
+                f"{source!r} has a damaged model card ({type(exc).__name__}: {exc})"
+            ) from None
 
     def build(self):
         """A freshly initialised model with this card's classes and input channels."""

@@ -9,13 +9,15 @@ model card in its metadata. A file that needs anything else to unpickle is refus
 from __future__ import annotations
 
 import json
-import pickle
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
 import torch
 
+from convolab._args import InvalidValueError
 from convolab._io import atomic_path
+from convolab._safeload import safetensors_load, torch_load
 from convolab.train._card import ModelCard
 
 FORMAT = "convolab-checkpoint-1"
@@ -27,30 +29,11 @@ def save_checkpoint(path: str | Path, state: dict) -> None:
         torch.save({"format": FORMAT, **state}, tmp)
 
 
-def safe_torch_load(path: str | Path) -> object:
-    """``torch.load(path, weights_only=True)``, with a clear error for an unsafe pickle."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(2, "No such checkpoint", str(path))
-    try:
-        return torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError:
-        raise ValueError(
-            f"refusing to load {str(path)!r}: it holds more than tensors and unpickling it "
-            f"could run code"
-        ) from None
-    except Exception:  # zip, struct and EOF errors of a truncated or foreign file
-        raise ValueError(
-            f"{str(path)!r} is not a checkpoint: torch.load cannot read it "
-            f"(truncated, or not written by torch.save)"
-        ) from None
-
-
 def load_checkpoint(path: str | Path) -> dict:
     """A convolab training checkpoint (``last.pt``/``best.pt``), read safely."""
-    state = safe_torch_load(path)
+    state = torch_load(path, "checkpoint")
     if not isinstance(state, Mapping) or state.get("format") != FORMAT:
-        raise ValueError(
+        raise InvalidValueError(
             f"{str(path)!r} is not a convolab training checkpoint "
             f"(expected a dict with format {FORMAT!r})"
         )
@@ -63,19 +46,20 @@ def save_weights(path: str | Path, model: torch.nn.Module, card: ModelCard) -> N
 
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     with atomic_path(path) as tmp:
+        mode = tmp.stat().st_mode  # what the umask gives a new file (atomic_path sets it)
         save_file(tensors, str(tmp), metadata={"convolab": json.dumps(card.to_dict())})
+        os.chmod(tmp, mode)  # safetensors creates its file 0600 whatever the umask
 
 
 def read_weights(path: str | Path) -> tuple[dict, ModelCard | None]:
     """(state dict, model card or None) of a ``.safetensors`` file."""
-    from safetensors import safe_open
-    from safetensors.torch import load_file
-
+    state, meta = safetensors_load(path, "weights file")
+    if "convolab" not in meta:
+        return state, None
     try:
-        with safe_open(str(path), framework="pt") as f:
-            meta = f.metadata() or {}
-        state = load_file(str(path), device="cpu")
-    except Exception as exc:  # safetensors raises its own SafetensorError for bad headers
-        raise ValueError(f"{str(path)!r} is not a readable safetensors file: {exc}") from None
-    card = ModelCard.from_dict(json.loads(meta["convolab"])) if "convolab" in meta else None
-    return state, card
+        card = json.loads(meta["convolab"])
+    except ValueError:
+        raise InvalidValueError(
+            f"{str(path)!r} has a damaged model card: its 'convolab' metadata is not JSON"
+        ) from None
+    return state, ModelCard.from_dict(card, str(path))

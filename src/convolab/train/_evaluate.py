@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from convolab._args import as_choice, as_int, invalid
-from convolab.data import BatchLoader, DataSplits, load_data
+from convolab._args import InvalidValueError, as_choice, as_int, invalid
+from convolab.data import SPLITS, BatchLoader, DataSplits, load_split, model_input
 from convolab.train._engine import Step, evaluate_batches
 from convolab.train._metrics import EvalResult
 from convolab.train._trained import TrainedModel
@@ -22,21 +22,27 @@ def evaluate(
     batch_size: int = 256,
     device: str | torch.device = "cpu",
 ) -> EvalResult:
-    """Loss, accuracy, per-class precision/recall and confusion of ``trained`` on ``split``."""
-    as_choice(split, "split", ("train", "val", "test"))
+    """Loss, accuracy, per-class precision/recall and confusion of ``trained`` on ``split``.
+
+    A data spec reads only the files of ``split`` (``mnist:DIR`` with just the two ``t10k``
+    files evaluates the test split).
+    """
+    as_choice(split, "split", SPLITS)
     as_int(batch_size, "batch_size", minimum=1)
     card = trained.card
     if isinstance(data, str):
-        data = load_data(data, size=card.preprocess.input_size)
-    if data.num_classes != len(card.classes):
+        name, (arrays, classes) = data, load_split(data, split, size=card.preprocess.input_size)
+    else:
+        name, arrays, classes = data.name, getattr(data, split), data.classes
+    if len(classes) != len(card.classes):
         raise invalid(
             "data",
-            data.name,
-            f"a data set with the model's {len(card.classes)} classes, not {data.num_classes}",
+            name,
+            f"a data set with the model's {len(card.classes)} classes, not {len(classes)}",
         )
     device = torch.device(device)
     step = Step(trained.model.to(device), device, card.preprocess)
-    loader = BatchLoader(getattr(data, split), batch_size, shuffle=False)
+    loader = BatchLoader(arrays, batch_size, shuffle=False)
     loss_sum, confusion = evaluate_batches(step, loader, len(card.classes))
     confusion = confusion.round().long().cpu().numpy()
     return EvalResult(float(loss_sum) / max(int(confusion.sum()), 1), confusion, card.classes)
@@ -67,7 +73,7 @@ def read_image(path: str | Path, channels: int) -> np.ndarray:
     except FileNotFoundError:
         raise FileNotFoundError(2, "No such image file", str(path)) from None
     except (UnidentifiedImageError, OSError) as exc:
-        raise ValueError(f"cannot read image {str(path)!r}: {exc}") from None
+        raise InvalidValueError(f"cannot read image {str(path)!r}: {exc}") from None
     return pixels.reshape(pixels.shape[0], pixels.shape[1], channels)  # (H, W, C)
 
 
@@ -77,8 +83,6 @@ def predict(trained: TrainedModel, images, *, k: int = 5) -> list[list[tuple[str
 
     ``images`` are file paths or uint8 arrays (H, W, C), each at any size.
     """
-    from convolab.data import transform_batch
-
     k = min(as_int(k, "k", minimum=1), len(trained.card.classes))
     prep, model = trained.card.preprocess, trained.model.eval()
     device = next(model.parameters()).device
@@ -86,8 +90,7 @@ def predict(trained: TrainedModel, images, *, k: int = 5) -> list[list[tuple[str
     for image in images:
         if not isinstance(image, np.ndarray):
             image = read_image(image, prep.in_channels)
-        batch = torch.from_numpy(np.array(image)).permute(2, 0, 1)[None]  # (1, C, H, W)
-        probs = model(transform_batch(batch.to(device), prep)).softmax(1)[0]  # (K,)
+        probs = model(model_input(image, prep, device)).softmax(1)[0]  # (K,)
         top = probs.topk(k)
         results.append(
             [(trained.card.classes[int(i)], float(p)) for p, i in zip(top.values, top.indices)]

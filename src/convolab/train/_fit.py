@@ -17,6 +17,7 @@ from convolab.data import (
     DataSplits,
     Preprocess,
     load_data,
+    model_input,
     to_model_size,
 )
 from convolab.train import _runtime as rt
@@ -64,17 +65,10 @@ class FitResult:
 
     def sample(self, index: int = 0, split: str = "test"):
         """(uint8 image (H, W, C), model input (1, C, H, W), label) of one image."""
-        from convolab.data import transform_batch
-
         arrays = getattr(self.data, split)
         image = arrays.images[index]  # (h, w, c)
-        batch = torch.from_numpy(image).permute(2, 0, 1)[None]  # (1, c, h, w)
         device = next(self.model.parameters()).device
-        return (
-            image,
-            transform_batch(batch.to(device), self.card.preprocess),
-            int(arrays.labels[index]),
-        )
+        return image, model_input(image, self.card.preprocess, device), int(arrays.labels[index])
 
     def __repr__(self) -> str:
         return (
@@ -158,14 +152,7 @@ class _Run:
         from convolab.models import create_model
 
         kw = dict(num_classes=self.data.num_classes, in_channels=self.card.preprocess.in_channels)
-        try:
-            model = create_model(self.config.model, weights=self.config.weights, **kw)
-        except Exception as exc:
-            if type(exc).__name__ != "UnpicklingError":
-                raise
-            raise ValueError(
-                f"refusing to load weights {self.config.weights!r}: unpickling it could run code"
-            ) from None
+        model = create_model(self.config.model, weights=self.config.weights, **kw)
         model = model.to(self.runtime.device)
         if self.config.channels_last:
             model = model.to(memory_format=torch.channels_last)

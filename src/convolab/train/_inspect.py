@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from convolab._args import invalid
 from convolab._io import atomic_path
 from convolab.train._plots import _figure
 
@@ -18,7 +19,7 @@ MAX_MAPS = 64
 def _convs(model: torch.nn.Module) -> list[tuple[str, torch.nn.Module]]:
     convs = [(n, m) for n, m in model.named_modules() if isinstance(m, torch.nn.Conv2d)]
     if not convs:
-        raise ValueError(f"model {type(model).__name__} has no Conv2d layer to inspect")
+        raise invalid("model", type(model).__name__, "a model with a Conv2d layer to inspect")
     return convs
 
 

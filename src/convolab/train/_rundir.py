@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from convolab._args import InvalidValueError
 from convolab._io import atomic_path
 from convolab.train._checkpoint import load_checkpoint, save_checkpoint
 from convolab.train._config import TrainConfig
@@ -51,7 +52,7 @@ class RunDir:
             state = load_checkpoint(self.path / "last.pt")
             changed = config.differences(TrainConfig.from_dict(state["config"]))
             if changed:
-                raise ValueError(
+                raise InvalidValueError(
                     f"cannot resume {str(self.path)!r} with different settings: "
                     f"{', '.join(changed)} differ from its config.json"
                 )

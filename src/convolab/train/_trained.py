@@ -7,11 +7,14 @@ from pathlib import Path
 
 import torch
 
+from convolab._args import InvalidValueError, invalid
+from convolab._safeload import torch_load
 from convolab.data import Preprocess
 from convolab.train._card import ModelCard
-from convolab.train._checkpoint import FORMAT, read_weights, safe_torch_load
+from convolab.train._checkpoint import FORMAT, read_weights
 
-# Statistics torchvision's ImageNet weights were trained with (used for foreign weights).
+# Statistics torchvision's ImageNet weights were trained with (used for foreign RGB weights;
+# other channel counts get 0.5 and 0.5).
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
@@ -39,7 +42,7 @@ def _weights_file(path: Path) -> Path:
         raise FileNotFoundError(f"run directory or weights file {str(path)!r} does not exist")
     if not path.is_dir():
         if path.suffix.lower() not in WEIGHTS_SUFFIXES:
-            raise ValueError(
+            raise InvalidValueError(
                 f"{str(path)!r} is not a checkpoint (expected a run directory, "
                 f".safetensors, .pt or .pth)"
             )
@@ -54,44 +57,66 @@ def _weights_file(path: Path) -> Path:
     )
 
 
-def _foreign_card(model_name: str | None, state: dict, path: Path) -> ModelCard:
-    """A card for weights without one (e.g. torchvision's): the model's default input."""
-    from convolab.models import model_info
+def _foreign(path: Path, model_name: str | None) -> TrainedModel:
+    """Weights without a card (e.g. torchvision's): the model's default input preprocessing."""
+    from convolab.models import create_model, model_info
 
     if model_name is None:
-        raise ValueError(
+        raise InvalidValueError(
             f"{str(path)!r} carries no model card; pass the model name (--model NAME) to read it"
         )
+    model = create_model(model_name, weights=path)  # sizes from the file, keys checked
     info = model_info(model_name)
-    num_classes = next(v.shape[0] for v in reversed(list(state.values())) if v.dim() >= 1)
-    gray = info.in_channels == 1
+    channels = model.get_submodule(model.stem).in_channels
+    head = model.get_submodule(model.head)
+    rgb = channels == 3
     prep = Preprocess(
         info.input_size,
-        info.in_channels,
-        (0.5,) if gray else IMAGENET_MEAN,
-        (0.5,) if gray else IMAGENET_STD,
+        channels,
+        IMAGENET_MEAN if rgb else (0.5,) * channels,
+        IMAGENET_STD if rgb else (0.5,) * channels,
         "resize",
     )
-    return ModelCard(model_name, tuple(str(k) for k in range(num_classes)), prep)
+    card = ModelCard(model_name, tuple(str(k) for k in range(head.out_features)), prep)
+    return TrainedModel(model.eval(), card, str(path))
+
+
+def _read(path: Path) -> tuple[dict, ModelCard | None]:
+    """(state dict, model card or None) of a weights file of any suffix."""
+    if path.suffix.lower() == ".safetensors":
+        return read_weights(path)
+    state, card = torch_load(path, "checkpoint"), None
+    if isinstance(state, dict) and state.get("format") == FORMAT:  # a convolab checkpoint
+        state, card = state.get("model"), ModelCard.from_dict(state.get("card"), str(path))
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise InvalidValueError(f"{str(path)!r} must hold a state dict (names -> tensors)")
+    return state, card
+
+
+def _check_model_name(card: ModelCard, model_name: str | None, path: Path) -> None:
+    """Refuse a ``model_name`` that contradicts the model the card says was trained."""
+    if model_name is not None and model_name != card.model:
+        raise invalid(
+            "model",
+            model_name,
+            f"{card.model!r} (or left out): {str(path)!r} holds a trained {card.model}",
+        )
 
 
 def load_trained(path: str | Path, model_name: str | None = None) -> TrainedModel:
     """Load a run directory, ``.safetensors``, ``.pt`` checkpoint or ``.pth`` state dict.
 
     A run directory gives its ``model.safetensors`` (the final weights), else ``best.pt``.
-    Files without a convolab model card need ``model_name``.
+    Files without a convolab model card need ``model_name``; for files with one,
+    ``model_name`` may be left out and must otherwise name the card's model.
     """
+    from convolab.models._weights import check_state_dict
+
     path = _weights_file(Path(path))
-    if path.suffix.lower() == ".safetensors":
-        state, card = read_weights(path)
-    else:
-        loaded = safe_torch_load(path)
-        is_checkpoint = isinstance(loaded, dict) and loaded.get("format") == FORMAT
-        state = loaded["model"] if is_checkpoint else loaded
-        card = ModelCard.from_dict(loaded["card"]) if is_checkpoint else None
-        if not isinstance(state, dict):
-            raise ValueError(f"{str(path)!r} must hold a state dict (names -> tensors)")
-    card = card or _foreign_card(model_name, state, path)
+    state, card = _read(path)
+    if card is None:
+        return _foreign(path, model_name)
+    _check_model_name(card, model_name, path)
     model = card.build()
-    model.load_state_dict(state)
+    model.load_state_dict(check_state_dict(state, model, f"{str(path)!r}'s model card"))
     return TrainedModel(model.eval(), card, str(path))
