@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from convolab.models import create_model, layer_macs, summary
-from convolab.models._summary import _with_unit
+from convolab.models._table import with_unit as _with_unit
 
 # torchvision's published GFLOPS (multiply-accumulates, conv + linear) per 224x224 image.
 PUBLISHED_GMACS = {

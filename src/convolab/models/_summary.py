@@ -1,150 +1,35 @@
-"""A per-layer summary of a model: output shapes, parameters and multiply-accumulates.
+"""A per-layer summary of any model: shapes, parameters, work, receptive fields and memory.
 
-One forward pass with hooks records every module's output shape; models built by name run
-on the ``meta`` device, so even VGG-19 costs no memory and no arithmetic. MACs follow the
-convention behind torchvision's published GFLOPS (fvcore's): convolutions
-``out_elements * (C_in / groups) * prod(kernel)``, transposed convolutions
-``in_elements * (C_out / groups) * prod(kernel)``, dense layers ``out_elements * in_features``;
-bias, normalisation, activations and pooling count zero.
+One training-mode forward pass on the ``meta`` device (see :mod:`convolab.models._walk`)
+costs no memory and no arithmetic, even for VGG-19. Work is counted per ATen operator
+(conventions in :mod:`convolab.models._ops`), receptive fields are followed through the
+operator graph (:mod:`convolab.models._receptive`) and memory is what autograd saves plus a
+training-step estimate (:mod:`convolab.models._memory`).
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import torch
 from torch import nn
 
-from convolab._args import invalid, is_int, is_sequence, wrong_type
+from convolab._args import InputError, as_choice, invalid, is_int, is_sequence, wrong_type
+from convolab.models._memory import OPTIMIZERS, TrainingMemory, training_memory
+from convolab.models._rows import ModelSummary, SummaryRow, make_rows, subtree
+from convolab.models._walk import Walk, walk_on
+
+__all__ = ["ModelSummary", "SummaryRow", "layer_macs", "summary"]
 
 
-@dataclass(frozen=True)
-class SummaryRow:
-    """One module of the summary."""
+def layer_macs(module: nn.Module, inputs: tuple, output: torch.Tensor | None = None) -> int:
+    """Multiply-accumulates of one call ``module(inputs[0])``, counted per operator.
 
-    name: str  # dotted module name, e.g. 'layer1.0.conv1'
-    type: str  # class name, e.g. 'Conv2d'
-    depth: int  # 1 for the model's children, 2 for theirs, ...
-    output_shape: tuple[int, ...]  # shape of the (last) output, batch included
-    params: int  # parameters of the module and its children
-    macs: int  # multiply-accumulates of the module and its children, for this input
-
-
-@dataclass(frozen=True)
-class ModelSummary:
-    """Rows of a summary and its totals; ``str()`` gives the table."""
-
-    model: str  # model name or class name
-    input_size: tuple[int, ...]  # input shape, batch included
-    rows: tuple[SummaryRow, ...]
-    total_params: int
-    trainable_params: int
-    total_macs: int
-
-    def __repr__(self) -> str:
-        return (
-            f"ModelSummary(model={self.model!r}, input_size={self.input_size}, "
-            f"rows={len(self.rows)}, total_params={self.total_params:,}, "
-            f"total_macs={self.total_macs:,})"
-        )
-
-    @property
-    def macs_text(self) -> str:
-        """Total MACs in K, M or G by magnitude, e.g. ``"1.814 G"``."""
-        return _with_unit(self.total_macs)
-
-    def __str__(self) -> str:
-        header = ("Layer (type)", "Output shape", "Params", "MACs")
-        cells = [
-            (
-                "  " * (r.depth - 1) + f"{r.name} ({r.type})",
-                "x".join(str(s) for s in r.output_shape),
-                f"{r.params:,}",
-                f"{r.macs:,}",
-            )
-            for r in self.rows
-        ]
-        widths = [max(len(c[i]) for c in [header, *cells]) for i in range(4)]
-        lines = [_format_row(header, widths), "-" * (sum(widths) + 6)]
-        lines += [_format_row(c, widths) for c in cells]
-        lines += [
-            "-" * (sum(widths) + 6),
-            f"Input: {'x'.join(str(s) for s in self.input_size)} ({self.model})",
-            f"Total params: {self.total_params:,} (trainable {self.trainable_params:,})",
-            f"Total MACs: {self.total_macs:,} ({self.macs_text})",
-        ]
-        return "\n".join(lines)
-
-
-def _with_unit(count: int) -> str:
-    """``count`` in K, M or G by magnitude, e.g. 416,520 -> ``"416.520 K"``."""
-    for scale, unit in ((1e9, "G"), (1e6, "M"), (1e3, "K")):
-        if count >= scale:
-            return f"{count / scale:.3f} {unit}"
-    return str(count)
-
-
-def _format_row(cells, widths) -> str:
-    first = cells[0].ljust(widths[0])
-    return "  ".join([first, *(c.rjust(w) for c, w in zip(cells[1:], widths[1:]))])
-
-
-def layer_macs(module: nn.Module, inputs: tuple, output: torch.Tensor) -> int:
-    """Multiply-accumulates of one call of a leaf module (see the module docstring)."""
-    if isinstance(module, nn.modules.conv._ConvTransposeNd):
-        per_input = module.out_channels // module.groups * math.prod(module.kernel_size)
-        return inputs[0].numel() * per_input
-    if isinstance(module, nn.modules.conv._ConvNd):
-        per_output = module.in_channels // module.groups * math.prod(module.kernel_size)
-        return output.numel() * per_output
-    if isinstance(module, nn.Linear):
-        return output.numel() * module.in_features
-    return 0
-
-
-def _first_tensor(output):
-    if isinstance(output, torch.Tensor):
-        return output
-    if isinstance(output, (tuple, list)):
-        return next((o for o in output if isinstance(o, torch.Tensor)), None)
-    return None
-
-
-def _record(model: nn.Module, x: torch.Tensor) -> tuple[list[str], dict, dict]:
-    """Run ``model(x)`` with hooks: modules in call order, output shapes, leaf MACs."""
-    order: list[str] = []
-    seen: set[str] = set()
-    shapes: dict[str, tuple[int, ...]] = {}
-    macs: dict[str, int] = {}
-    handles = []
-    for name, module in model.named_modules():
-        if not name:
-            continue
-
-        def pre_hook(mod, inputs, name=name):
-            if name not in seen:  # a module called twice (a shared ReLU) is listed once
-                seen.add(name)
-                order.append(name)
-
-        def hook(mod, inputs, output, name=name):
-            tensor = _first_tensor(output)
-            if tensor is not None:
-                shapes[name] = tuple(tensor.shape)
-                macs[name] = macs.get(name, 0) + layer_macs(mod, inputs, tensor)
-
-        handles += [module.register_forward_pre_hook(pre_hook), module.register_forward_hook(hook)]
-    try:
-        with torch.no_grad():
-            model(x)
-    except RuntimeError as exc:  # a shape the model cannot take: one line for the user
-        shape = tuple(x.shape)
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise invalid("input_size", shape, f"a shape this model accepts ({first})") from exc
-    finally:
-        for handle in handles:
-            handle.remove()
-    return order, shapes, macs
+    Takes ``(module, inputs, output)`` as a forward hook receives them; the count comes from
+    running the module again on the ``meta`` device (no arithmetic), so ``output`` is not
+    needed.
+    """
+    del output  # the count does not depend on it
+    records = walk_on(module, tuple(inputs[0].shape), torch.device("meta")).records
+    return subtree(records, "", "macs")
 
 
 def _input_size(input_size) -> tuple[int, ...]:
@@ -180,57 +65,64 @@ def _model_and_input(model_or_name, input_size, **kwargs):
     return model_or_name, type(model_or_name).__name__, _input_size(input_size)
 
 
-def summary(model_or_name, input_size=None, depth: int = 2, **kwargs) -> ModelSummary:
-    """Per-layer output shapes, parameters and multiply-accumulates of a model.
+def _walk(model: nn.Module, size: tuple[int, ...]) -> Walk:
+    """The pass on ``meta``; on the model's own device if an operator has no meta kernel."""
+    device = next((p.device for p in model.parameters()), torch.device("cpu"))
+    try:
+        try:
+            return walk_on(model, size, torch.device("meta"))
+        except InputError:
+            raise
+        except Exception:  # e.g. .item() or an operator without a meta kernel
+            if device.type == "meta":
+                raise
+            return walk_on(model, size, device)
+    except RuntimeError as exc:  # a shape the model cannot take: one line for the user
+        text = str(exc).strip()
+        first = text.splitlines()[0] if text else type(exc).__name__
+        raise invalid("input_size", size, f"a shape this model accepts ({first})") from exc
+
+
+def summary(
+    model_or_name, input_size=None, depth: int = 2, optimizer: str = "adamw", **kwargs
+) -> ModelSummary:
+    """Per-layer shapes, parameters, work, receptive fields and memory of a model.
 
     Args:
-        model_or_name: a registered name (built on the meta device: no memory, no compute;
-            ``kwargs`` such as ``num_classes`` go to its builder) or an ``nn.Module``
-            (run once on its device, in eval mode and without gradients).
+        model_or_name: a registered name (built on the meta device; ``kwargs`` such as
+            ``num_classes`` go to its builder) or any ``nn.Module`` (left unchanged: the
+            pass runs on meta stand-ins of its parameters).
         input_size: input shape with the batch, e.g. ``(1, 3, 224, 224)``; for a name, the
-            default is one image of the model's default size and channels.
-        depth: deepest module level listed (1: the model's children); every row's
-            parameters and MACs include its children's.
+            default is one image of the model's default size and channels. The batch is the
+            one the training-step memory estimate is for.
+        depth: deepest module level listed (1: the model's children); every row's counts
+            include its children's.
+        optimizer: ``'sgd'``, ``'sgd+momentum'``, ``'adam'`` or ``'adamw'``, for the
+            optimizer state in the training-step estimate.
 
     Returns:
         ModelSummary with one row per module called in the forward pass, in call order.
     """
     depth = _depth(depth)
+    optimizer = as_choice(optimizer, "optimizer", tuple(OPTIMIZERS))
     model, label, size = _model_and_input(model_or_name, input_size, **kwargs)
-    device = next((p.device for p in model.parameters()), torch.device("cpu"))
-    was_training = model.training
-    model.eval()
-    try:
-        order, shapes, macs = _record(model, torch.zeros(size, device=device))
-    finally:
-        model.train(was_training)
-    modules = dict(model.named_modules())
-    rows = tuple(
-        SummaryRow(
-            name,
-            type(modules[name]).__name__,
-            name.count(".") + 1,
-            shapes[name],
-            sum(p.numel() for p in modules[name].parameters()),
-            _subtree(macs, name),
-        )
-        for name in order
-        if name in shapes and name.count(".") < depth
+    result = _walk(model, size)
+    memory: TrainingMemory = training_memory(
+        model, optimizer, result.saved_by_op, result.convolutions
     )
+    records = result.records
     params = list(model.parameters())
     return ModelSummary(
-        label,
-        size,
-        rows,
-        sum(p.numel() for p in params),
-        sum(p.numel() for p in params if p.requires_grad),
-        sum(macs.values()),
+        model=label,
+        input_size=size,
+        rows=make_rows(model, result, depth),
+        total_params=sum(p.numel() for p in params),
+        trainable_params=sum(p.numel() for p in params if p.requires_grad),
+        total_macs=subtree(records, "", "macs"),
+        total_elementwise=subtree(records, "", "elementwise"),
+        activation_bytes=result.activation_bytes,
+        training=memory,
     )
-
-
-def _subtree(values: dict[str, int], name: str) -> int:
-    """Sum of ``values`` over module ``name`` and its descendants."""
-    return sum(v for n, v in values.items() if n == name or n.startswith(name + "."))
 
 
 def _depth(depth) -> int:
