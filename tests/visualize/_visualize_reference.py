@@ -27,7 +27,7 @@ def shape_args(s: dict) -> dict:
     """The arguments convolab.shape gets for setting ``s``: ints in 1-D, tuples in 2-D."""
     n = s["ndim"]
     kind = s["paddingKind"]
-    if kind in ("same", "valid"):
+    if kind in shape.PADDING_STRINGS:
         padding = kind
     elif kind == "per-side":
         padding = tuple(tuple(p) for p in s["paddingSides"])
@@ -48,33 +48,17 @@ def shape_answer(s: dict):
     a = shape_args(s)
     try:
         if s["transposed"]:
-            out = shape.conv_transpose_output_size(
-                a["size"],
-                a["kernel_size"],
-                a["stride"],
-                a["padding"],
-                a["output_padding"],
-                a["dilation"],
-            )
-            pads = shape.resolve_padding(
-                a["padding"], a["size"], a["kernel_size"], a["stride"], a["dilation"]
-            )
-            kind = "transpose"
+            args = (a["size"], a["kernel_size"], a["stride"], a["padding"], a["output_padding"])
+            out = shape.conv_transpose_output_size(*args, a["dilation"])
+            pads = shape.transpose_geometry(*args, a["dilation"]).pads
         else:
-            out = shape.conv_output_size(
-                a["size"], a["kernel_size"], a["stride"], a["padding"], a["dilation"]
-            )
-            pads = shape.resolve_padding(
-                a["padding"], a["size"], a["kernel_size"], a["stride"], a["dilation"]
-            )
-            kind = "conv"
+            args = (a["size"], a["kernel_size"], a["stride"], a["padding"], a["dilation"])
+            out = shape.conv_output_size(*args)
+            pads = shape.resolve_padding(a["padding"], *args[:3], a["dilation"])
         lines = shape.explain(
-            a["size"],
-            a["kernel_size"],
-            a["stride"],
-            a["padding"],
+            *args[:4],
             a["dilation"],
-            kind=kind,
+            kind="transpose" if s["transposed"] else "conv",
             output_padding=a["output_padding"],
         )
     except ValueError as exc:
@@ -117,7 +101,7 @@ def random_setting(rng: random.Random) -> dict:
     stride, dilation = dims(1, 3), dims(1, 3)
     cin = rng.choice([1, 2, 3, 4])
     groups = rng.choice(_divisors(cin))
-    kinds = ["symmetric", "per-side", "valid"] + ([] if transposed else ["same"])
+    kinds = ["symmetric", "per-side", "valid"] + ([] if transposed else ["same", "causal"])
     return {
         "ndim": n,
         "transposed": transposed,
@@ -212,6 +196,19 @@ def torch_readers(s: dict, geo: dict, ci: int, y: int, x: int) -> set:
     one_hot.zero_()[0, ci, y, x] = 1.0
     out = _torch_forward(s, geo, one_hot, weight)[0]
     return {tuple(int(i) for i in idx) for idx in torch.nonzero(out)}
+
+
+def torch_weight_uses(s: dict, geo: dict, index: tuple) -> tuple[set, set]:
+    """Output cells that weight ``index`` feeds and input cells it multiplies, by autograd:
+    the layer with that one weight 1 (the others 0) on an input of ones."""
+    x, weight = _ones(s, geo, requires_grad=False)
+    weight.zero_()[index] = 1.0
+    x.requires_grad_(True)
+    out = _torch_forward(s, geo, x, weight)[0]
+    out.sum().backward()
+    outputs = {tuple(int(i) for i in idx) for idx in torch.nonzero(out.detach())}
+    inputs = {tuple(int(i) for i in idx[1:]) for idx in torch.nonzero(x.grad)}
+    return outputs, inputs
 
 
 def engine_output(s: dict, geo: dict, x: np.ndarray, w: np.ndarray) -> np.ndarray:

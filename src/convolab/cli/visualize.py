@@ -59,20 +59,21 @@ def _bind(host: str, port: int):
         )
     try:
         return make_server(host, port)
-    except OSError as exc:
+    except OSError as exc:  # the address is the user's choice: taken, not ours, not a name
         if exc.errno == errno.EADDRINUSE:
             raise CLIError(
                 f"port {port} on {host} is already in use; pick another with "
                 "--port N (0 picks a free one)"
             ) from None
-        raise
+        reason = exc.strerror or str(exc)
+        raise CLIError(f"cannot serve on --host {host} --port {port}: {reason}") from None
 
 
 def run(args: argparse.Namespace) -> int:
     if args.save is not None:
         return _save(args.save, args.force)
     if not 0 <= args.port <= 65535:
-        raise ValueError(f"--port must be an int between 0 and 65535, got {args.port}")
+        raise CLIError(f"--port must be an int between 0 and 65535, got {args.port}")
     from convolab.visualize import server_url
 
     server = _bind(args.host, args.port)

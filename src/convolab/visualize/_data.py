@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import io
 
-from convolab._args import as_choice
+from convolab._args import as_choice, as_int
 
 PHOTOS = ("camera", "astronaut", "coins", "chelsea", "coffee")  # skimage.data names
 MAX_SIDE = 256  # longest side of a photo served to the page, in pixels
@@ -39,15 +39,17 @@ def _entry(image, name: str) -> dict:
     return entry
 
 
-@functools.lru_cache(maxsize=len(PHOTOS))
-def photo_png(name: str) -> bytes:
-    """The bundled photo ``name`` (one of :data:`PHOTOS`) as PNG bytes, grey or RGB."""
+@functools.lru_cache(maxsize=2 * len(PHOTOS))
+def photo_png(name: str, max_side: int = MAX_SIDE) -> bytes:
+    """The bundled photo ``name`` (one of :data:`PHOTOS`) as PNG bytes, grey or RGB, scaled
+    to at most ``max_side`` pixels a side."""
     import skimage.data
     from PIL import Image
 
     name = as_choice(name, "photo", PHOTOS)
+    max_side = as_int(max_side, "max_side", minimum=1)
     picture = Image.fromarray(getattr(skimage.data, name)())  # (H, W) or (H, W, 3) uint8
-    picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
     return buffer.getvalue()

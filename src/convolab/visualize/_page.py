@@ -3,20 +3,25 @@
 The served page loads ``style.css`` and the ES module ``js/main.js``. Here the stylesheet is
 inlined, the modules become one classic script (:mod:`convolab.visualize._bundle`) and the
 kernel bank is inlined as JSON, so the page needs no server and no network. Its image mode
-then works on a local file picked by the user (the bundled photos need the server).
+shows one bundled photo, embedded as a PNG data URL (:data:`EMBEDDED_PHOTO`, at most
+:data:`EMBEDDED_SIDE` pixels a side: about 27 KiB of the page), and any local file the user
+picks; the other bundled photos need the server.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
 from convolab.visualize._bundle import bundle
-from convolab.visualize._data import kernel_bank
+from convolab.visualize._data import kernel_bank, photo_png
 
 STATIC = Path(__file__).parent / "static"
 _STYLESHEET = '<link rel="stylesheet" href="style.css">'
 _MODULE = '<script type="module" src="js/main.js"></script>'
+EMBEDDED_PHOTO = "camera"  # grey, sharp edges: every kernel of the bank shows on it
+EMBEDDED_SIDE = 192  # pixels; a 192 x 192 grey PNG is about 20 KiB
 
 
 def _replace_once(html: str, old: str, new: str) -> str:
@@ -32,7 +37,9 @@ def page_html() -> str:
     """
     html = (STATIC / "index.html").read_text(encoding="utf-8")
     css = (STATIC / "style.css").read_text(encoding="utf-8")
-    data = json.dumps({**kernel_bank(), "photos": []}).replace("</", "<\\/")
+    photo = base64.b64encode(photo_png(EMBEDDED_PHOTO, EMBEDDED_SIDE)).decode("ascii")
+    photos = [{"name": EMBEDDED_PHOTO, "url": f"data:image/png;base64,{photo}"}]
+    data = json.dumps({**kernel_bank(), "photos": photos}).replace("</", "<\\/")
     scripts = (
         f'<script type="application/json" id="convolab-data">{data}</script>\n'
         f"<script>\n{bundle(STATIC / 'js', 'main')}</script>"

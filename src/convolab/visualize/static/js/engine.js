@@ -97,26 +97,6 @@ export function weightShape(layer) {
   return [first, second, ...layer.kernel];
 }
 
-// Small integers from a seeded generator (mulberry32), so a layer's numbers stay put.
-function randomInts(count, lo, hi, seed) {
-  let a = seed >>> 0;
-  return Array.from({ length: count }, () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return lo + (((t ^ (t >>> 14)) >>> 0) % (hi - lo + 1));
-  });
-}
-
-export function makeValues(layer) {
-  const [h, w] = layer.size;
-  const wshape = weightShape(layer);
-  return {
-    x: randomInts(layer.cin * h * w, 0, 9, 7), // (C_in, H, W), row-major
-    w: randomInts(wshape.reduce((p, q) => p * q, 1), -1, 2, 11), // weight shape, row-major
-  };
-}
-
 export function inputAt(layer, values, ci, y, x) {
   return values.x[(ci * layer.size[0] + y) * layer.size[1] + x];
 }
@@ -145,6 +125,46 @@ export function forward(layer, values) {
     }
   }
   return y;
+}
+
+// Along one dimension, the (output, window position, input read) triples of kernel tap `tap`:
+// every product that tap takes part in whose input is a real cell or its padding copy.
+function tapRuns(layer, dim, tap) {
+  const [n, s, d, lo] = [layer.size[dim], layer.stride[dim], layer.dilation[dim], layer.pads[dim][0]];
+  const runs = [];
+  if (layer.transposed) {
+    for (let i = 0; i < n; i++) {
+      const o = i * s + tap * d - lo; // input i times tap lands on output o
+      if (o >= 0 && o < layer.out[dim]) runs.push([o, i, i]);
+    }
+    return runs;
+  }
+  for (let o = 0; o < layer.out[dim]; o++) {
+    const i = o * s + tap * d - lo;
+    const source = sourceIndex(i, n, layer.mode);
+    if (source >= 0) runs.push([o, i, source]);
+  }
+  return runs;
+}
+
+// Every product that weight w[index] (PyTorch's index) takes part in, with a real input or
+// a padding copy of one: the output cell it feeds, the window position (padded grid) and
+// the input cell read. The reverse of contributions() for a weight.
+export function weightUses(layer, index) {
+  const [a, b, wy, wx] = index;
+  const [ky, kx] = kernelIndex(layer, wy, wx); // a true convolution flips the kernel
+  const cinG = layer.cin / layer.groups;
+  const coutG = layer.cout / layer.groups;
+  const [ci, co] = layer.transposed
+    ? [a, Math.floor(a / cinG) * coutG + b]
+    : [groupOf(layer, a) * cinG + b, a];
+  const uses = [];
+  for (const [oy, iy, sy] of tapRuns(layer, 0, ky)) {
+    for (const [ox, ix, sx] of tapRuns(layer, 1, kx)) {
+      uses.push({ output: [co, oy, ox], window: [ci, iy, ix], source: [ci, sy, sx] });
+    }
+  }
+  return uses;
 }
 
 // Output positions along one dimension whose windows read input position `index`.

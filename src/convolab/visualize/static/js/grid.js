@@ -1,11 +1,12 @@
 // A canvas that draws a set of labelled cell grids side by side and says which cell is under
 // the pointer. Cells carry a kind ("cell", "margin" for padding or cropped cells, "gap" for
 // the holes of a dilated kernel) and an optional mark ("window", "source", "selected",
-// "reader", "cursor"); marks change the fill and the border, so they differ without colour.
+// "reader", "cursor"; {kind, fill?}: a fill of its own, such as a kernel position's colour);
+// marks change the fill and the border, so they differ without colour.
 
 const STYLE = {
   cell: "#ffffff", margin: "#e5e7eb", gap: "#f8fafc", line: "#94a3b8", text: "#0f172a",
-  window: "#60a5fa", source: "#bfdbfe", selected: "#f97316", reader: "#60a5fa",
+  window: "#60a5fa", source: "#ffffff", selected: "#f97316", reader: "#60a5fa",
   label: "#334155", hatch: "#b6c2d1",
 };
 const LABEL_HEIGHT = 18;
@@ -86,7 +87,7 @@ export class GridPanel {
 
   drawCell(ctx, x, y, kind, mark, text) {
     const c = this.cell;
-    ctx.fillStyle = mark && mark !== "cursor" ? STYLE[mark] : STYLE[kind];
+    ctx.fillStyle = mark?.fill ?? STYLE[mark && mark.kind !== "cursor" ? mark.kind : kind];
     ctx.fillRect(x, y, c, c);
     if (kind === "margin") hatch(ctx, x, y, c);
     if (c >= 6) {
@@ -96,14 +97,10 @@ export class GridPanel {
       ctx.strokeRect(x + 0.5, y + 0.5, c - 1, c - 1);
       ctx.setLineDash([]);
     }
-    if (mark === "selected" || mark === "window" || mark === "reader" || mark === "cursor") {
-      ctx.strokeStyle = mark === "cursor" ? "#7c3aed" : "#0f172a";
-      ctx.lineWidth = c >= 10 ? 2 : 1;
-      ctx.strokeRect(x + 1, y + 1, c - 2, c - 2);
-    }
+    if (mark) outline(ctx, x, y, c, mark.kind);
     if (text !== null && c >= TEXT_CELL) {
       ctx.fillStyle = kind === "margin" ? "#475569" : STYLE.text;
-      ctx.font = `${Math.max(9, Math.floor(c * 0.45))}px ui-monospace, monospace`;
+      ctx.font = fittingFont(ctx, text, c);
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";
       ctx.fillText(text, x + c / 2, y + c / 2 + 1);
@@ -133,6 +130,26 @@ export class GridPanel {
     }
     return null;
   }
+}
+
+// The border a mark draws: solid for the selection and the products, dotted for the input
+// cells that a padding copy reads, so the marks differ without colour too.
+function outline(ctx, x, y, c, kind) {
+  ctx.strokeStyle = kind === "cursor" ? "#7c3aed" : "#0f172a";
+  ctx.lineWidth = c >= 10 ? 2 : 1;
+  if (kind === "selected") ctx.lineWidth = c >= 10 ? 3 : 2;
+  ctx.setLineDash(kind === "source" ? [2, 2] : []);
+  ctx.strokeRect(x + 1, y + 1, c - 2, c - 2);
+  ctx.setLineDash([]);
+}
+
+// The largest monospace font (up to 45% of the cell) in which `text` fits the cell.
+function fittingFont(ctx, text, c) {
+  let size = Math.max(9, Math.floor(c * 0.45));
+  ctx.font = `${size}px ui-monospace, monospace`;
+  const width = ctx.measureText(text).width;
+  if (width > c - 3) size = Math.max(6, Math.floor((size * (c - 3)) / width));
+  return `${size}px ui-monospace, monospace`;
 }
 
 function hatch(ctx, x, y, c) {

@@ -1,13 +1,13 @@
-// Image mode: a photo (bundled ones from the server, or a local file) filtered in the page
-// by a kernel of convolab's kernel bank, the way convolab.image.filter_image does it:
-// cross-correlation, out[y, x] = sum_{a, b} k[a, b] * img[y + a - kh//2, x + b - kw//2],
-// edges by reflection (scipy.ndimage 'reflect': d c b a | a b c d | d c b a), then rounded
-// and clipped to 0..255. Grey photos (R = G = B everywhere) are filtered as one channel. A
-// gradient-magnitude entry (an x/y pair) gives sqrt(gx^2 + gy^2), as apply_kernel does.
+// Image mode: a photo (served by convolab visualize, embedded in the saved page, or a local
+// file) filtered in the page by a kernel of convolab's kernel bank, with a boundary mode, the
+// way convolab.image.apply_kernel does it (see filter.js).
+
+import { MODES, channelsOf, filterRGBA } from "./filter.js";
 
 const $ = (id) => document.getElementById(id);
 
-// The kernel bank and photo list: inlined in the single-file page, else asked of the server.
+// The kernel bank and photos: inlined in the single-file page, else asked of the server.
+// A photo is {name, url}: a data: URL when embedded, else the server's route.
 async function loadData() {
   const inline = document.getElementById("convolab-data");
   if (inline) return JSON.parse(inline.textContent);
@@ -15,71 +15,7 @@ async function loadData() {
   const [kernels, photos] = await Promise.all(
     ["kernels.json", "photos.json"].map((url) => fetch(url).then((r) => r.json())),
   );
-  return { ...kernels, photos: photos.photos };
-}
-
-function reflect(i, n) {
-  const period = 2 * n;
-  const j = ((i % period) + period) % period;
-  return j < n ? j : period - 1 - j;
-}
-
-// Channels of RGBA pixels to filter: 1 for a grey image, else 3.
-export function channelsOf(rgba) {
-  for (let i = 0; i < rgba.length; i += 4) {
-    if (rgba[i] !== rgba[i + 1] || rgba[i] !== rgba[i + 2]) return 3;
-  }
-  return 1;
-}
-
-function reflectTable(size, offset, n) {
-  return Array.from({ length: size }, (_, a) => Int32Array.from({ length: n }, (_, i) => reflect(i + a - offset, n)));
-}
-
-// The response of one channel c of RGBA pixels to a kernel: Float64Array of width * height.
-function correlate(rgba, width, height, kernel, c) {
-  const kh = kernel.length, kw = kernel[0].length;
-  const rows = reflectTable(kh, Math.floor(kh / 2), height);
-  const cols = reflectTable(kw, Math.floor(kw / 2), width);
-  const out = new Float64Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let sum = 0;
-      for (let a = 0; a < kh; a++) {
-        const row = rows[a][y] * width;
-        for (let b = 0; b < kw; b++) sum += kernel[a][b] * rgba[(row + cols[b][x]) * 4 + c];
-      }
-      out[y * width + x] = sum;
-    }
-  }
-  return out;
-}
-
-// Round half to even, as NumPy's rint does.
-function rint(v) {
-  const r = Math.round(v);
-  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-// The filtered RGBA pixels for a bank entry ({weights} or {pair}).
-export function filterRGBA(rgba, width, height, entry) {
-  const channels = channelsOf(rgba);
-  const out = new Uint8ClampedArray(rgba.length);
-  for (let c = 0; c < channels; c++) {
-    let response;
-    if (entry.pair) {
-      const [gx, gy] = entry.pair.map((k) => correlate(rgba, width, height, k, c));
-      response = gx.map((v, i) => Math.hypot(v, gy[i]));
-    } else {
-      response = correlate(rgba, width, height, entry.weights, c);
-    }
-    response.forEach((v, i) => (out[i * 4 + c] = rint(v))); // Uint8ClampedArray saturates
-  }
-  for (let i = 0; i < out.length; i += 4) {
-    if (channels === 1) out[i + 1] = out[i + 2] = out[i];
-    out[i + 3] = 255;
-  }
-  return out;
+  return { ...kernels, photos: photos.photos.map((name) => ({ name, url: `photos/${name}.png` })) };
 }
 
 function base64(bytes) {
@@ -94,15 +30,21 @@ function fillSelect(select, names) {
   select.replaceChildren(...names.map((name) => new Option(name, name)));
 }
 
-function showKernel(kernel) {
+// Weights with three significant digits at most, so a 9x9 kernel stays narrow.
+function weightText(v) {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(3)));
+}
+
+function showKernel(kernel, caption) {
   const rows = kernel.map((row) => {
     const tr = document.createElement("tr");
     tr.append(...row.map((v) => Object.assign(document.createElement("td"), {
-      textContent: Number.isInteger(v) ? String(v) : v.toFixed(3),
+      textContent: weightText(v),
     })));
     return tr;
   });
   $("kernel-table").replaceChildren(...rows);
+  $("kernel-caption").textContent = `${caption} (${kernel.length} × ${kernel[0].length})`;
 }
 
 function showError(message) {
@@ -110,13 +52,25 @@ function showError(message) {
   $("image-error").textContent = message ?? "";
 }
 
-export function startImageView() {
+const EDGES = {
+  reflect: "edges by reflection (scipy.ndimage 'reflect': d c b a | a b c d)",
+  constant: "zeros outside the image ('constant', cval 0)",
+  nearest: "edges by repeating the border pixel ('nearest')",
+  mirror: "edges mirrored about the border pixel ('mirror': d c b | a b c d)",
+  wrap: "the image repeated periodically ('wrap')",
+};
+
+// Start the Image tab; `changed()` is called when a control changes what it shows.
+export function startImageView(changed = () => {}) {
   const form = $("image-controls");
   const view = { data: null, source: null, result: null, ready: null };
   const kernelNamed = (name) => view.data.kernels.find((k) => k.name === name);
+  fillSelect(form.elements.mode, MODES);
 
   function draw(image) {
     showError(null);
+    $("image-empty").hidden = true;
+    document.querySelector(".images").classList.remove("no-image");
     const input = $("image-in");
     [input.width, input.height] = [image.width, image.height];
     const ctx = input.getContext("2d", { willReadFrequently: true });
@@ -127,25 +81,28 @@ export function startImageView() {
 
   function refilter() {
     const entry = kernelNamed(form.elements.kernel.value);
-    if (!view.source || !entry) return null;
-    showKernel(entry.pair ? entry.pair[0] : entry.weights);
+    if (!entry) return null;
+    const mode = form.elements.mode.value;
+    showKernel(entry.pair ? entry.pair[0] : entry.weights, entry.pair ? "x kernel" : "kernel");
     $("kernel-summary").textContent = entry.pair
       ? `${entry.summary} (x kernel shown; y is its transpose)` : entry.summary;
+    $("edges-hint").textContent = EDGES[mode];
+    if (!view.source) return null;
     const { data, width, height } = view.source;
-    const pixels = filterRGBA(data, width, height, entry);
+    const pixels = filterRGBA(data, width, height, entry, mode, 0);
     const out = $("image-out");
     [out.width, out.height] = [width, height];
     out.getContext("2d").putImageData(new ImageData(pixels, width, height), 0, 0);
-    view.result = { width, height, channels: channelsOf(data), input: data, output: pixels };
+    view.result = { width, height, channels: channelsOf(data), mode, input: data, output: pixels };
     return view.result;
   }
 
-  function loadImage(src) {
+  function loadImage(src, label) {
     view.ready = new Promise((resolve, reject) => {
       const image = new Image();
       image.onload = () => resolve(draw(image));
       image.onerror = () => {
-        showError(`could not read the image ${src.startsWith("blob:") ? "file" : src}`);
+        showError(`could not read the image ${label}`);
         reject(new Error("image did not load"));
       };
       image.src = src;
@@ -153,24 +110,58 @@ export function startImageView() {
     return view.ready;
   }
 
-  form.elements.photo.addEventListener("change", () => loadImage(`photos/${form.elements.photo.value}.png`));
-  form.elements.kernel.addEventListener("change", () => { view.ready = Promise.resolve(refilter()); });
+  const photoNamed = (name) => view.data.photos.find((p) => p.name === name);
+  const loadPhoto = (name) => loadImage(photoNamed(name).url, name);
+  form.elements.photo.addEventListener("change", () => {
+    loadPhoto(form.elements.photo.value);
+    changed();
+  });
+  for (const name of ["kernel", "mode"]) {
+    form.elements[name].addEventListener("change", () => {
+      view.ready = Promise.resolve(refilter());
+      changed();
+    });
+  }
   form.elements.file.addEventListener("change", () => {
     const file = form.elements.file.files[0];
-    if (file) loadImage(URL.createObjectURL(file));
+    if (file) loadImage(URL.createObjectURL(file), `file ${file.name}`);
   });
-  view.ready = loadData().then((data) => {
+  const loaded = loadData().then((data) => {
     view.data = data;
     fillSelect(form.elements.kernel, data.kernels.map((k) => k.name));
     if (kernelNamed("edge_magnitude")) form.elements.kernel.value = "edge_magnitude";
-    fillSelect(form.elements.photo, data.photos);
-    if (data.photos.length === 0) {
-      form.elements.photo.replaceChildren(new Option("served by convolab visualize", ""));
-      form.elements.photo.disabled = true;
-    }
-    return data.photos.length ? loadImage(`photos/${data.photos[0]}.png`) : null;
+    fillSelect(form.elements.photo, data.photos.map((p) => p.name));
+    form.elements.photo.disabled = data.photos.length === 0;
+    refilter();
+    return data.photos.length ? loadPhoto(data.photos[0].name) : null;
   });
+  view.ready = loaded;
+
+  // Set what a link names ({photo, kernel, mode}, any may be null); returns what it could not.
+  async function restore(wanted) {
+    await loaded;
+    const notes = [];
+    const choose = (field, value, names) => {
+      if (value === null) return;
+      if (names.includes(value)) form.elements[field].value = value;
+      else notes.push(`${field} '${value}' is not one of ${names.join(", ") || "(none here)"}`);
+    };
+    choose("kernel", wanted.kernel, view.data.kernels.map((k) => k.name));
+    choose("mode", wanted.mode, MODES);
+    const photos = view.data.photos.map((p) => p.name);
+    choose("photo", wanted.photo, photos);
+    if (wanted.photo !== null && photos.includes(wanted.photo)) await loadPhoto(wanted.photo);
+    else view.ready = Promise.resolve(refilter());
+    await view.ready;
+    return notes;
+  }
   return {
+    restore,
+    // What a link keeps: the photo (a bundled one; a picked file cannot travel), kernel, mode.
+    state: () => ({
+      photo: form.elements.photo.value || "", kernel: form.elements.kernel.value,
+      mode: form.elements.mode.value,
+    }),
     // The last result, RGBA pixels as base64 (quick to hand to a test).
     result: () => view.result && {
       ...view.result, input: base64(view.result.input), output: base64(view.result.output),
@@ -182,9 +173,13 @@ export function startImageView() {
       form.elements.kernel.value = name;
       refilter();
     },
+    setMode(mode) {
+      form.elements.mode.value = mode;
+      refilter();
+    },
     async setPhoto(name) {
       form.elements.photo.value = name;
-      await loadImage(`photos/${name}.png`);
+      await loadPhoto(name);
     },
   };
 }

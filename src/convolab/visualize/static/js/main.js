@@ -1,31 +1,38 @@
-// The page: controls -> layer -> three grid panels, the player, the code lines, and the test
-// hook window.convolabVis (the browser tests drive the page through it).
+// The page: controls -> layer -> three grid panels, the player, the code lines, values a
+// person types, the state in the URL, and the test hook window.convolabVis (the browser
+// tests drive the page through it).
 
 import { convolabCode, pytorchCode } from "./code.js";
-import { contributions, forward, inputAt, makeValues, weightAt } from "./engine.js";
+import { contributions, forward, inputAt, weightAt, weightShape } from "./engine.js";
+import { CellEditor } from "./editor.js";
 import { readForm, syncVisibility, writeForm } from "./form.js";
 import { GridPanel } from "./grid.js";
 import { startImageView } from "./image.js";
+import { wirePanel } from "./interact.js";
 import { ArgError } from "./pyargs.js";
 import { DEFAULTS, buildLayer, describePadding } from "./settings.js";
-import { inputGrids, inputMarks, outputGrids, outputMarks, weightGrids } from "./views.js";
+import { decodeState, encodeState } from "./url.js";
+import { formatExact, layerValues, shapes } from "./values.js";
+import {
+  inputGrids, inputMarks, outputGrids, outputMarks, weightGrids, weightMarks,
+} from "./views.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("controls");
 const panels = {
   input: new GridPanel($("input-canvas")),
-  weight: new GridPanel($("weight-canvas"), { maxCell: 24 }),
+  weight: new GridPanel($("weight-canvas"), { maxCell: 30 }),
   output: new GridPanel($("output-canvas")),
 };
+const editor = new CellEditor($("cell-editor"), $("edit-error"));
 const state = {
-  layer: null, values: null, output: null, grids: null,
-  step: 0, pinned: false, hover: null, inputFocus: null, timer: null, drawn: null,
+  layer: null, values: null, output: null, grids: null, step: 0, pinned: false,
+  hover: null, focus: null, timer: null, drawn: null,
+  custom: { x: null, w: null }, // values a person typed: {shape, values}
 };
+let imageView = null;
 
-function stepCount() {
-  const { layer } = state;
-  return layer ? layer.cout * layer.out[0] * layer.out[1] : 0;
-}
+const stepCount = () => (state.layer ? state.layer.cout * state.layer.out[0] * state.layer.out[1] : 0);
 
 function cellOfStep(t) {
   const [ho, wo] = state.layer.out;
@@ -61,6 +68,8 @@ function showError(message) {
 
 function update() {
   syncVisibility(form);
+  if (editor.active) editor.cancel();
+  state.focus = null;
   try {
     state.layer = buildLayer(readForm(form));
   } catch (err) {
@@ -70,24 +79,29 @@ function update() {
     showError(err.message);
     for (const id of ["out-size", "pad-pairs", "code-torch", "code-convolab"]) $(id).textContent = "—";
     $("formula").replaceChildren();
+    writeUrl();
     return;
   }
   showError(null);
-  const { layer } = state;
-  state.values = makeValues(layer);
-  state.output = forward(layer, state.values);
+  state.values = layerValues(state.layer, state.custom);
+  refreshValues();
+  state.step = Math.min(state.step, stepCount() - 1);
+  showSummary(state.layer);
+  layoutPanels();
+  writeUrl();
+}
+
+// After the layer or its values changed: the output, the grids and what they show.
+function refreshValues() {
+  const { layer, values } = state;
+  state.output = forward(layer, values);
   state.grids = {
-    input: inputGrids(layer, state.values),
-    weight: weightGrids(layer, state.values),
+    input: inputGrids(layer, values),
+    weight: weightGrids(layer, values),
     output: outputGrids(layer, state.output),
   };
-  panels.input.setGrids(state.grids.input);
-  panels.weight.setGrids(state.grids.weight);
-  panels.output.setGrids(state.grids.output);
-  state.step = Math.min(state.step, stepCount() - 1);
-  state.inputFocus = null;
-  showSummary(layer);
-  layoutPanels();
+  for (const name of Object.keys(panels)) panels[name].setGrids(state.grids[name]);
+  $("reset-values").hidden = !(values.edited.x || values.edited.w);
 }
 
 function showSummary(layer) {
@@ -104,8 +118,7 @@ function showSummary(layer) {
   $("code-torch").textContent = pytorchCode(layer);
   $("code-convolab").textContent = convolabCode(layer);
   $("output-hint").textContent = layer.transposed ? "hatched: cropped by padding" : "";
-  const step = $("step");
-  step.max = String(stepCount() - 1);
+  $("step").max = String(stepCount() - 1);
 }
 
 function layoutPanels() {
@@ -118,42 +131,47 @@ function layoutPanels() {
 }
 
 function selection() {
-  if (state.hover) return state.hover;
-  if (state.inputFocus) return { kind: "input", cell: state.inputFocus };
-  return { kind: "output", cell: cellOfStep(state.step) };
+  return state.hover ?? state.focus ?? { kind: "output", cell: cellOfStep(state.step) };
 }
+
+const MARKS = { output: outputMarks, input: inputMarks, weight: weightMarks };
 
 function render() {
   if (!state.layer) return;
   const sel = selection();
-  const result = sel.kind === "output"
-    ? outputMarks(state.layer, state.grids, sel.cell)
-    : inputMarks(state.layer, state.grids, sel.cell);
+  const result = MARKS[sel.kind](state.layer, state.grids, sel.cell);
   state.drawn = result.drawn;
   for (const panel of Object.values(panels)) panel.draw(result.marks);
   $("step").value = String(state.step);
   $("step-label").textContent = `${state.step + 1} / ${stepCount()}${state.pinned ? " (pinned)" : ""}`;
-  $("readout").textContent = sel.kind === "output" ? describeOutput(sel.cell) : describeInput(result.drawn);
+  $("readout").textContent = describe(sel.kind, result.drawn);
 }
 
-function describeOutput([co, oy, ox]) {
+// "x[1, 2]" in 1-D, "x[0, 1, 2]" in 2-D: an index without the height of a 1-D layer.
+function name(kind, cell) {
+  const oneD = state.layer.ndim === 1;
+  const shown = oneD ? cell.filter((_, i) => i !== cell.length - 2) : cell;
+  return `${{ input: "x", weight: "w", output: "y" }[kind]}[${shown.join(", ")}]`;
+}
+
+function describe(kind, drawn) {
   const { layer, values } = state;
+  if (kind === "input") return `${name("input", drawn.input)} feeds ${drawn.readers.length} output cells`;
+  if (kind === "weight") {
+    const w = formatExact(weightAt(layer, values, drawn.weight));
+    return `${name("weight", drawn.weight)} = ${w} multiplies ${drawn.sources.length} input ` +
+      `cells and feeds ${drawn.outputs.length} output cells`;
+  }
+  const [co, oy, ox] = drawn.output;
   const terms = contributions(layer, co, oy, ox).map((t) => {
     const x = t.sy < 0 || t.sx < 0 ? 0 : inputAt(layer, values, t.ci, t.sy, t.sx);
     const w = weightAt(layer, values, t.w);
-    return `${x}·${w < 0 ? `(${w})` : w}`;
+    return `${formatExact(x)}·${w < 0 ? `(${formatExact(w)})` : formatExact(w)}`;
   });
   const shown = terms.length > 12 ? [...terms.slice(0, 12), "…"] : terms;
-  const [ho, wo] = layer.out;
-  const value = state.output[(co * ho + oy) * wo + ox];
-  const where = layer.ndim === 1 ? `${co}, ${ox}` : `${co}, ${oy}, ${ox}`;
-  return `y[${where}] = ${shown.join(" + ") || "0"} = ${value} (${terms.length} products)`;
-}
-
-function describeInput(drawn) {
-  const [ci, y, x] = drawn.input;
-  const where = state.layer.ndim === 1 ? `${ci}, ${x}` : `${ci}, ${y}, ${x}`;
-  return `x[${where}] feeds ${drawn.readers.length} output cells`;
+  const value = state.output[stepOfCell(drawn.output)];
+  return `${name("output", drawn.output)} = ${shown.join(" + ") || "0"} = ${formatExact(value)} ` +
+    `(${terms.length} products)`;
 }
 
 // ---- the player: play / pause, speed, step scrubber ----
@@ -168,7 +186,7 @@ function stop() {
 function play() {
   if (!state.layer) return;
   state.pinned = false;
-  state.inputFocus = null;
+  state.focus = null;
   const speed = Number($("speed").value);
   state.timer = setInterval(() => {
     state.step = (state.step + 1) % stepCount();
@@ -178,98 +196,127 @@ function play() {
   $("play").setAttribute("aria-pressed", "true");
 }
 
-function pinOutput(cell) {
+// Pin a cell of `kind` (null lets go of an input or weight).
+function pin(kind, cell) {
   stop();
-  state.step = stepOfCell(cell);
-  state.pinned = true;
-  state.inputFocus = null;
+  if (kind === "output") {
+    state.step = stepOfCell(cell);
+    state.pinned = true;
+    state.focus = null;
+  } else {
+    state.focus = cell && { kind, cell };
+  }
   render();
+  writeUrl();
 }
 
-function pinInput(cell) {
-  stop();
-  state.inputFocus = cell;
-  render();
+// ---- values a person types ----
+
+function flatIndex(kind, cell) {
+  const shape = shapes(state.layer)[kind === "input" ? "x" : "w"];
+  return cell.reduce((index, v, i) => index * shape[i] + v, 0);
 }
 
-// ---- pointer and keyboard on the grids ----
-
-function outputCellAt(hit) {
-  if (!hit || !hit.id.startsWith("y")) return null;
-  const grid = state.grids.output.find((g) => g.id === hit.id);
-  const [oy, ox] = [hit.row - grid.top, hit.col - grid.left];
-  if (oy < 0 || ox < 0 || oy >= state.layer.out[0] || ox >= state.layer.out[1]) return null;
-  return [Number(hit.id.slice(1)), oy, ox];
+function setValue(kind, cell, value) {
+  const key = kind === "input" ? "x" : "w";
+  const values = state.values[key].slice();
+  values[flatIndex(kind, cell)] = value;
+  state.custom[key] = { shape: shapes(state.layer)[key], values };
+  state.values = layerValues(state.layer, state.custom);
+  refreshValues();
+  layoutPanels(); // the panels hold the grids they laid out: lay out the new ones
+  writeUrl();
 }
 
-function inputCellAt(hit) {
-  if (!hit || !hit.id.startsWith("x")) return null;
-  const grid = state.grids.input.find((g) => g.id === hit.id);
-  const [y, x] = [hit.row - grid.top, hit.col - grid.left];
-  if (y < 0 || x < 0 || y >= state.layer.size[0] || x >= state.layer.size[1]) return null;
-  return [Number(hit.id.slice(1)), y, x];
+function edit(kind, cell, typed) {
+  if (!state.layer) return;
+  pin(kind, cell);
+  const panel = panels[kind];
+  const [id, row, col] = kind === "input"
+    ? [`x${cell[0]}`, cell[1], cell[2]]
+    : [`w${cell[0]}_${cell[1]}`, cell[2] * state.layer.dilation[0], cell[3] * state.layer.dilation[1]];
+  const centre = panel.centre(id, row, col);
+  const box = $("panels").getBoundingClientRect();
+  const size = panel.cell;
+  const value = kind === "input"
+    ? inputAt(state.layer, state.values, ...cell) : weightAt(state.layer, state.values, cell);
+  editor.open({
+    name: name(kind, cell), text: formatExact(value), typed,
+    rect: {
+      left: centre.x - window.scrollX - box.left - size / 2,
+      top: centre.y - window.scrollY - box.top - size / 2, size,
+    },
+    commit: (v) => setValue(kind, cell, v),
+    done: () => panel.canvas.focus(),
+  });
 }
 
-function pointerHandlers(panel, toCell, kind, pin) {
-  const point = (event) => {
-    const box = panel.canvas.getBoundingClientRect();
-    return toCell(panel.hit(event.clientX - box.left, event.clientY - box.top));
+function resetValues() {
+  state.custom = { x: null, w: null };
+  update();
+}
+
+// ---- the state in the URL ----
+
+function currentState() {
+  const image = $("image-view").hidden ? null : imageView?.state();
+  const edited = state.layer ? state.values.edited : {};
+  const pinned = state.focus ?? (state.pinned && state.layer
+    ? { kind: "output", cell: cellOfStep(state.step) } : null);
+  return {
+    settings: readForm(form), image, select: pinned,
+    x: edited.x ? state.values.x : null, w: edited.w ? state.values.w : null,
   };
-  panel.canvas.addEventListener("mousemove", (event) => {
-    if (!state.layer) return;
-    const cell = point(event);
-    state.hover = cell ? { kind, cell } : null;
-    render();
-  });
-  panel.canvas.addEventListener("mouseleave", () => {
-    state.hover = null;
-    render();
-  });
-  panel.canvas.addEventListener("click", (event) => {
-    const cell = state.layer && point(event);
-    if (cell) pin(cell);
-  });
 }
 
-const MOVES = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-
-function clamp(v, lo, hi) {
-  return Math.min(Math.max(v, lo), hi);
-}
-
-function moveCell([c, y, x], key, channels, [h, w]) {
-  if (key in MOVES) return [c, clamp(y + MOVES[key][0], 0, h - 1), clamp(x + MOVES[key][1], 0, w - 1)];
-  if (key === "PageUp") return [clamp(c - 1, 0, channels - 1), y, x];
-  if (key === "PageDown") return [clamp(c + 1, 0, channels - 1), y, x];
-  return null;
-}
-
-function outputKeys(event) {
-  if (!state.layer) return;
-  if (event.key === "Enter" || event.key === " ") {
-    state.pinned = !state.pinned;
-  } else {
-    const cell = moveCell(cellOfStep(state.step), event.key, state.layer.cout, state.layer.out);
-    if (!cell) return;
-    pinOutput(cell);
+function writeUrl() {
+  const fragment = encodeState(currentState());
+  if (location.hash.slice(1) === fragment) return;
+  try {
+    history.replaceState(null, "", `#${fragment}`);
+  } catch {
+    // a page without a URL of its own (an iframe's srcdoc) keeps its state in memory only
   }
-  event.preventDefault();
-  render();
 }
 
-function inputKeys(event) {
-  if (!state.layer) return;
-  if (event.key === "Escape") {
-    state.inputFocus = null;
-  } else {
-    const start = state.inputFocus ?? [0, 0, 0];
-    const cell = moveCell(start, event.key, state.layer.cin, state.layer.size);
-    if (!cell && event.key !== "Enter") return;
-    state.inputFocus = cell ?? start;
-    stop();
+function showNotes(notes) {
+  $("url-note").hidden = notes.length === 0;
+  $("url-note").textContent = notes.length ? `This link could not set: ${notes.join("; ")}.` : "";
+}
+
+const fits = (cell, shape) => cell.every((v, i) => v >= 0 && v < shape[i]);
+
+// The layer's values and selection from a link, once its settings are in the controls.
+function applyLinkValues(decoded, notes) {
+  const want = shapes(state.layer);
+  for (const key of ["x", "w"]) {
+    const values = decoded[key];
+    const needed = want[key].reduce((p, q) => p * q, 1);
+    if (values && values.length === needed) state.custom[key] = { shape: want[key], values };
+    else if (values) notes.push(`${key} has ${values.length} values, the layer needs ${needed}`);
   }
-  event.preventDefault();
-  render();
+  update();
+  const sel = decoded.select;
+  if (!sel) return;
+  const { layer } = state;
+  const shape = { output: [layer.cout, ...layer.out], input: [layer.cin, ...layer.size],
+    weight: weightShape(layer) }[sel.kind];
+  if (fits(sel.cell, shape)) pin(sel.kind, sel.cell);
+  else notes.push(`select ${sel.kind} ${sel.cell.join(",")} is outside the layer`);
+}
+
+async function applyLink(fragment) {
+  const decoded = decodeState(fragment);
+  const notes = [...decoded.notes];
+  writeForm(form, { ...DEFAULTS, ...decoded.settings });
+  state.custom = { x: null, w: null };
+  update();
+  if (state.layer) applyLinkValues(decoded, notes);
+  showView(decoded.image ? "image" : "grid");
+  showNotes(notes);
+  if (decoded.image) notes.push(...(await imageView.restore(decoded.image)));
+  showNotes(notes);
+  writeUrl();
 }
 
 // ---- wiring ----
@@ -297,10 +344,28 @@ function depthwise() {
   update();
 }
 
+const page = {
+  view: () => ({ layer: state.layer, grids: state.grids, weightShape: state.layer && weightShape(state.layer) }),
+  pinned: (kind) => (kind === "output" ? cellOfStep(state.step) : state.focus?.kind === kind ? state.focus.cell : null),
+  hover(kind, cell) {
+    if (!state.layer) return;
+    state.hover = cell && { kind, cell };
+    render();
+  },
+  pin,
+  togglePin() {
+    state.pinned = !state.pinned;
+    render();
+    writeUrl();
+  },
+  edit,
+};
+
 function wire() {
   form.addEventListener("input", () => update());
   form.addEventListener("submit", (event) => event.preventDefault());
   $("depthwise").addEventListener("click", depthwise);
+  $("reset-values").addEventListener("click", resetValues);
   $("play").addEventListener("click", () => (state.timer ? stop() : play()));
   $("speed").addEventListener("input", () => {
     $("speed-label").textContent = $("speed").value;
@@ -309,17 +374,20 @@ function wire() {
   $("step").addEventListener("input", () => {
     stop();
     state.step = Number($("step").value);
-    state.inputFocus = null;
+    state.focus = null;
     render();
   });
-  pointerHandlers(panels.output, outputCellAt, "output", pinOutput);
-  pointerHandlers(panels.input, inputCellAt, "input", pinInput);
-  $("output-canvas").addEventListener("keydown", outputKeys);
-  $("input-canvas").addEventListener("keydown", inputKeys);
+  for (const [kind, panel] of Object.entries(panels)) wirePanel(kind, panel, page);
   for (const button of document.querySelectorAll("[data-copy]")) {
     button.addEventListener("click", () => copy(button.dataset.copy));
   }
+  $("copy-link").addEventListener("click", async () => {
+    writeUrl();
+    $("link").textContent = location.href;
+    await copy("link");
+  });
   new ResizeObserver(() => layoutPanels()).observe(document.querySelector(".panels"));
+  window.addEventListener("hashchange", () => applyLink(location.hash));
 }
 
 function snapshot() {
@@ -336,6 +404,11 @@ function snapshot() {
 }
 
 function hook() {
+  const select = (kind, cell) => {
+    state.hover = null;
+    pin(kind, cell);
+    return state.drawn;
+  };
   window.convolabVis = {
     apply(settings) {
       writeForm(form, settings);
@@ -343,27 +416,23 @@ function hook() {
       return snapshot();
     },
     snapshot,
-    selectOutput(co, oy, ox) {
-      state.hover = null;
-      pinOutput([co, oy, ox]);
-      return state.drawn;
+    selectOutput: (co, oy, ox) => select("output", [co, oy, ox]),
+    selectInput: (ci, y, x) => select("input", [ci, y, x]),
+    selectWeight: (i, j, ky, kx) => select("weight", [i, j, ky, kx]),
+    drawn: () => state.drawn,
+    values: () => state.layer && {
+      x: state.values.x, w: state.values.w, y: state.output, edited: state.values.edited,
     },
-    selectInput(ci, y, x) {
-      state.hover = null;
-      pinInput([ci, y, x]);
-      return state.drawn;
-    },
-    values: () => state.layer && { x: state.values.x, w: state.values.w, y: state.output },
     // Where a cell of a panel ("input", "weight", "output") is drawn, for pointer tests.
     cellCentre: (panel, id, row, col) => panels[panel].centre(id, row, col),
   };
 }
 
-function switchView() {
-  const image = document.querySelector("input[name=view]:checked").value === "image";
-  $("grid-view").hidden = image;
-  $("image-view").hidden = !image;
-  if (!image) layoutPanels();
+function showView(view) {
+  document.querySelector(`input[name=view][value=${view}]`).checked = true;
+  $("grid-view").hidden = view === "image";
+  $("image-view").hidden = view !== "image";
+  if (view === "grid") layoutPanels();
 }
 
 function start() {
@@ -371,11 +440,15 @@ function start() {
   wire();
   hook();
   for (const radio of document.querySelectorAll("input[name=view]")) {
-    radio.addEventListener("change", switchView);
+    radio.addEventListener("change", () => {
+      showView(radio.value);
+      writeUrl();
+    });
   }
-  update();
+  imageView = startImageView(() => writeUrl());
+  window.convolabVis.image = imageView;
   $("boot").remove();
-  window.convolabVis.image = startImageView();
+  window.convolabVis.ready = applyLink(location.hash);
 }
 
 start();

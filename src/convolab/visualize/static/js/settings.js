@@ -3,11 +3,10 @@
 // what the engine and the drawing use.
 
 import { ArgError, asChoice, asInt, invalid, pyRepr } from "./pyargs.js";
-import {
-  convOutputSize, convTransposeOutputSize, explain, explicitPairs, resolvePadding,
-} from "./shape.js";
+import { PADDING_STRINGS, convGeometry, explainGeometry, transposeGeometry } from "./shape.js";
 
 export const PADDING_MODES = ["zeros", "reflect", "replicate", "circular"];
+export const PADDING_KINDS = ["symmetric", "per-side", "same", "valid", "causal"];
 // What the page can draw legibly; convolab itself has no such limits.
 export const LIMITS = { size: 64, channels: 8, output: 256 };
 
@@ -27,7 +26,7 @@ function perDim(values, ndim) {
 // The arguments the page hands to convolab.shape, in the forms Python accepts.
 export function shapeArgs(s) {
   const padding =
-    s.paddingKind === "same" || s.paddingKind === "valid" ? s.paddingKind
+    PADDING_STRINGS.includes(s.paddingKind) ? s.paddingKind
       : s.paddingKind === "per-side" ? s.paddingSides.slice(0, s.ndim).map((p) => p.slice())
         : perDim(s.padding, s.ndim);
   return {
@@ -92,22 +91,17 @@ function to2d(values, fill) {
 export function buildLayer(s) {
   const { cin, cout, groups } = checkChannels(s);
   const a = shapeArgs(s);
-  const out = s.transposed
-    ? convTransposeOutputSize(a.size, a.kernel_size, a.stride, a.padding, a.output_padding,
-      a.dilation)
-    : convOutputSize(a.size, a.kernel_size, a.stride, a.padding, a.dilation);
-  const pads = s.transposed
-    ? explicitPairs(a.padding, s.ndim)
-    : resolvePadding(a.padding, a.size, a.kernel_size, a.stride, a.dilation);
+  const geometry = s.transposed
+    ? transposeGeometry(a.size, a.kernel_size, a.stride, a.padding, a.output_padding, a.dilation)
+    : convGeometry(a.size, a.kernel_size, a.stride, a.padding, a.dilation);
+  const { out, pads } = geometry;
   const size = s.size.slice(0, s.ndim);
   const mode = checkPaddingMode(s, size, pads);
   checkLimits(size, cin, cout, out);
-  const formula = explain(a.size, a.kernel_size, a.stride, a.padding, a.dilation, s.transposed,
-    a.output_padding);
   return {
     ndim: s.ndim, transposed: s.transposed, flip: s.flip, mode, cin, cout, groups,
-    paddingKind: s.paddingKind, args: a, formula, outSize: out, padPairs: pads,
-    size: to2d(size, 1), kernel: to2d(s.kernel.slice(0, s.ndim), 1),
+    paddingKind: s.paddingKind, args: a, formula: explainGeometry(geometry), outSize: out,
+    padPairs: pads, size: to2d(size, 1), kernel: to2d(s.kernel.slice(0, s.ndim), 1),
     stride: to2d(s.stride.slice(0, s.ndim), 1), dilation: to2d(s.dilation.slice(0, s.ndim), 1),
     pads: to2d(pads, [0, 0]), outputPadding: to2d(s.outputPadding.slice(0, s.ndim), 0),
     out: to2d(out, 1),

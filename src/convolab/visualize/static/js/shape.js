@@ -1,113 +1,105 @@
-// The formulas of convolab.shape (src/convolab/shape/*.py), line for line, with the same
-// argument checks and error messages. Arguments take the forms Python accepts (an int for a
-// 1-D call, arrays for tuples); results are always arrays, one entry per dimension.
+// The geometry of convolab.shape (src/convolab/shape/_geometry.py and _explain.py), line for
+// line, with the same argument checks in the same order and the same error messages.
+// Arguments take the forms Python accepts (an int for a 1-D call, arrays for tuples); a
+// geometry holds arrays, one entry per dimension. tests/visualize/golden.json holds Python's
+// answers (sizes, padding pairs, explain lines, messages); tests/visualize/js/ checks these.
 //
-//   conv:       out = floor((W + lo + hi - d*(k-1) - 1) / s) + 1
-//   transposed: out = (W - 1)*s - lo - hi + d*(k-1) + output_padding + 1
-//   'same':     out = ceil(W / s), total = max((out-1)*s + d*(k-1) + 1 - W, 0),
-//               before = total // 2, after = total - before   (TensorFlow 'SAME')
+//   span:        d*(k-1) + 1
+//   conv:        out = floor((W + lo + hi - span) / s) + 1
+//   transposed:  out = (W - 1)*s - lo - hi + span + output_padding
+//   'same':      out = ceil(W / s), total = max((out-1)*s + span - W, 0),
+//                (lo, hi) = (total // 2, total - total // 2)   (TensorFlow 'SAME')
+//   'causal':    (lo, hi) = (span - 1, 0): output i sees inputs up to i*s only (WaveNet)
 
 import { asPaddingPairs, asTuple, inferNdim, invalid, isSequence } from "./pyargs.js";
 
-const PADDING_STRINGS = ["valid", "same"];
+export const PADDING_STRINGS = ["valid", "same", "causal"];
+const EXPECTED_PADDING = "an int, a tuple, per-side pairs, 'valid', 'same' or 'causal'";
 
 function floorDiv(a, b) {
   return Math.floor(a / b);
 }
 
-export function windowSpec(size, kernelSize, stride, dilation, ...extra) {
-  const args = [size, kernelSize, stride, dilation, ...extra];
-  const ndim = inferNdim(args);
-  const spec = {
-    size: asTuple(size, ndim, "size", 1),
-    kernelSize: asTuple(kernelSize, ndim, "kernel_size", 1),
-    stride: asTuple(stride, ndim, "stride", 1),
-    dilation: asTuple(dilation, ndim, "dilation", 1),
-    scalar: !args.some(isSequence),
-    ndim,
-  };
-  spec.span = spec.kernelSize.map((k, i) => spec.dilation[i] * (k - 1) + 1);
-  return spec;
+function sequenceOrNull(value) {
+  return isSequence(value) ? value : null;
 }
 
-function paddingNdimHint(padding) {
-  return isSequence(padding) ? padding : null;
+function windowTuples(ndim, size, kernelSize, stride, dilation) {
+  return [
+    asTuple(size, ndim, "size", 1),
+    asTuple(kernelSize, ndim, "kernel_size", 1),
+    asTuple(stride, ndim, "stride", 1),
+    asTuple(dilation, ndim, "dilation", 1),
+  ];
 }
 
-function checkFits(spec, pads) {
-  spec.size.forEach((w, dim) => {
-    const [lo, hi] = pads[dim];
-    const span = spec.span[dim];
-    if (span > w + lo + hi) {
-      const k = spec.scalar ? spec.kernelSize[0] : spec.kernelSize;
-      throw invalid(
-        "kernel_size",
-        k,
-        `a kernel whose dilated span d*(k-1)+1 = ${span} fits in the padded input ` +
-          `${w} + ${lo} + ${hi} = ${w + lo + hi} (dimension ${dim}; dilation ` +
-          `${spec.dilation[dim]})`,
-      );
-    }
-  });
+function geometry(kind, size, kernel, stride, dilation, pads, out, outputPadding = []) {
+  const span = kernel.map((k, i) => dilation[i] * (k - 1) + 1);
+  return { kind, ndim: size.length, size, kernel, stride, dilation, pads, out, outputPadding, span };
 }
 
-export function explicitPairs(padding, ndim) {
-  if (typeof padding === "string") {
-    if (padding === "valid") return Array.from({ length: ndim }, () => [0, 0]);
-    throw invalid("padding", padding, "an int, a tuple, per-side pairs, or 'valid' here");
-  }
-  return asPaddingPairs(padding, ndim);
-}
-
+// TensorFlow 'SAME' padding of one dimension: ceil(W / s) outputs, the odd cell after.
 function samePair(w, k, s, d) {
-  const out = Math.ceil(w / s);
-  const total = Math.max((out - 1) * s + d * (k - 1) + 1 - w, 0);
+  const total = Math.max((Math.ceil(w / s) - 1) * s + d * (k - 1) + 1 - w, 0);
   return [floorDiv(total, 2), total - floorDiv(total, 2)];
 }
 
-export function resolvePadding(padding, size, kernelSize, stride = 1, dilation = 1) {
-  const spec = windowSpec(size, kernelSize, stride, dilation, paddingNdimHint(padding));
-  if (typeof padding === "string" && !PADDING_STRINGS.includes(padding)) {
-    throw invalid("padding", padding, "an int, a tuple, per-side pairs, 'valid' or 'same'");
+function convPads(padding, size, kernel, stride, dilation) {
+  if (typeof padding === "string") {
+    if (padding === "valid") return size.map(() => [0, 0]);
+    if (padding === "same") return size.map((w, i) => samePair(w, kernel[i], stride[i], dilation[i]));
+    if (padding === "causal") return kernel.map((k, i) => [dilation[i] * (k - 1), 0]);
+    throw invalid("padding", padding, EXPECTED_PADDING);
   }
-  if (padding === "same") {
-    return spec.size.map((w, i) =>
-      samePair(w, spec.kernelSize[i], spec.stride[i], spec.dilation[i]),
-    );
-  }
-  return explicitPairs(padding, spec.ndim);
+  return asPaddingPairs(padding, size.length);
 }
 
-export function convOutputSize(size, kernelSize, stride = 1, padding = 0, dilation = 1) {
-  const spec = windowSpec(size, kernelSize, stride, dilation, paddingNdimHint(padding));
-  const pads = resolvePadding(padding, spec.size, spec.kernelSize, spec.stride, spec.dilation);
-  checkFits(spec, pads);
-  return spec.size.map(
-    (w, i) => floorDiv(w + pads[i][0] + pads[i][1] - spec.span[i], spec.stride[i]) + 1,
+function doesNotFit(kernelSize, dim, span, w, lo, hi, d) {
+  return invalid(
+    "kernel_size",
+    kernelSize,
+    `a kernel whose dilated span d*(k-1)+1 = ${span} fits in the padded input ` +
+      `${w} + ${lo} + ${hi} = ${w + lo + hi} (dimension ${dim}; dilation ${d})`,
   );
 }
 
-export function convTransposeOutputSize(
+// The validated geometry of a convolution (any padding form), convolab.shape.conv_geometry.
+export function convGeometry(size, kernelSize, stride = 1, padding = 0, dilation = 1) {
+  const ndim = inferNdim([size, kernelSize, stride, dilation, sequenceOrNull(padding)]);
+  const [w, k, s, d] = windowTuples(ndim, size, kernelSize, stride, dilation);
+  const pads = convPads(padding, w, k, s, d);
+  const out = w.map((wi, dim) => {
+    const [lo, hi] = pads[dim];
+    const span = d[dim] * (k[dim] - 1) + 1;
+    if (span > wi + lo + hi) throw doesNotFit(kernelSize, dim, span, wi, lo, hi, d[dim]);
+    return floorDiv(wi + lo + hi - span, s[dim]) + 1;
+  });
+  return geometry("conv", w, k, s, d, pads, out);
+}
+
+// The validated geometry of a transposed convolution, convolab.shape.transpose_geometry.
+export function transposeGeometry(
   size, kernelSize, stride = 1, padding = 0, outputPadding = 0, dilation = 1,
 ) {
-  const hint = paddingNdimHint(padding) ?? (isSequence(outputPadding) ? outputPadding : null);
-  const spec = windowSpec(size, kernelSize, stride, dilation, hint);
-  const pads = explicitPairs(padding, spec.ndim);
-  const extra = asTuple(outputPadding, spec.ndim, "output_padding", 0);
-  extra.forEach((op, dim) => {
-    const limit = Math.max(spec.stride[dim], spec.dilation[dim]);
-    if (op >= limit) {
+  const hints = [sequenceOrNull(padding), sequenceOrNull(outputPadding)];
+  const ndim = inferNdim([size, kernelSize, stride, dilation, ...hints]);
+  const [w, k, s, d] = windowTuples(ndim, size, kernelSize, stride, dilation);
+  if (typeof padding === "string" && padding !== "valid") {
+    throw invalid("padding", padding, "an int, a tuple, per-side pairs, or 'valid' here");
+  }
+  const pads = padding === "valid" ? w.map(() => [0, 0]) : asPaddingPairs(padding, ndim);
+  const extra = asTuple(outputPadding, ndim, "output_padding", 0);
+  const out = w.map((wi, dim) => {
+    const limit = Math.max(s[dim], d[dim]);
+    if (extra[dim] >= limit) {
       throw invalid(
         "output_padding",
         outputPadding,
         `smaller than max(stride, dilation) = ${limit} in dimension ${dim}`,
       );
     }
-  });
-  const out = spec.size.map(
-    (w, i) => (w - 1) * spec.stride[i] - pads[i][0] - pads[i][1] + spec.span[i] + extra[i],
-  );
-  out.forEach((o, dim) => {
+    const [lo, hi] = pads[dim];
+    const o = (wi - 1) * s[dim] - lo - hi + d[dim] * (k[dim] - 1) + 1 + extra[dim];
     if (o < 1) {
       throw invalid(
         "padding",
@@ -115,29 +107,19 @@ export function convTransposeOutputSize(
         `padding that leaves a positive output; dimension ${dim} would have size ${o}`,
       );
     }
+    return o;
   });
-  return out;
+  return geometry("transpose", w, k, s, d, pads, out, extra);
 }
 
-// The lines of convolab.shape.explain(kind='conv' | 'transpose'): the formula per dimension
-// with the numbers put in.
-export function explain(size, kernelSize, stride, padding, dilation, transposed, outputPadding) {
-  const spec = windowSpec(size, kernelSize, stride, dilation, paddingNdimHint(padding));
-  let out, pads, extra;
-  if (transposed) {
-    out = convTransposeOutputSize(size, kernelSize, stride, padding, outputPadding, dilation);
-    pads = explicitPairs(padding, spec.ndim);
-    extra = asTuple(outputPadding, spec.ndim, "output_padding", 0);
-  } else {
-    out = convOutputSize(size, kernelSize, stride, padding, dilation);
-    pads = resolvePadding(padding, size, kernelSize, stride, dilation);
-  }
-  return spec.size.map((w, i) => {
-    const [lo, hi] = pads[i];
-    const [d, k, s] = [spec.dilation[i], spec.kernelSize[i], spec.stride[i]];
-    if (transposed) {
-      return `(${w} - 1)*${s} - ${lo} - ${hi} + ${d}*(${k}-1) + ${extra[i]} + 1 = ${out[i]}`;
+// The lines of convolab.shape.explain_geometry: the formula per dimension, numbers put in.
+export function explainGeometry(g) {
+  return g.size.map((w, i) => {
+    const [lo, hi] = g.pads[i];
+    const [d, k, s, o] = [g.dilation[i], g.kernel[i], g.stride[i], g.out[i]];
+    if (g.kind === "transpose") {
+      return `(${w} - 1)*${s} - ${lo} - ${hi} + ${d}*(${k}-1) + ${g.outputPadding[i]} + 1 = ${o}`;
     }
-    return `floor((${w} + ${lo} + ${hi} - ${d}*(${k}-1) - 1) / ${s}) + 1 = ${out[i]}`;
+    return `floor((${w} + ${lo} + ${hi} - ${d}*(${k}-1) - 1) / ${s}) + 1 = ${o}`;
   });
 }
