@@ -76,7 +76,7 @@ def test_torch_reference_is_float64():
 
 
 def test_threaded_copies_give_the_same_answer(monkeypatch):
-    from convolab.functional import _parallel
+    from convolab.functional import _runtime as _parallel
 
     monkeypatch.setattr(_parallel, "MIN_BYTES", 0)  # split even tiny copies across threads
     monkeypatch.setattr(_parallel, "workers", lambda: 3)

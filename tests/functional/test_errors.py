@@ -126,7 +126,7 @@ W = np.ones((2, 4, 3, 3))
         (
             lambda: cf.avg_pool2d(X, 2, divisor_override=0),
             ValueError,
-            r"divisor_override must be an int >= 1, got 0",
+            r"divisor_override must be a non-zero int, got 0",
         ),
         (
             lambda: cf.convolve(np.ones(3), np.ones((2, 2))),

@@ -81,7 +81,8 @@ def test_integer_dtype_kept():
         ((np.ones(3), (1, 1, 1, 1), "constant"), ValueError, r"at most 2\) of ints"),
         ((np.ones(3), 1, "constant"), TypeError, r"pad must be a tuple .* of type int"),
         ((np.ones(3), (1, 1), "wrap"), ValueError, r"mode must be one of 'constant', 'reflect'"),
-        ((np.ones(3), (-1, 1), "reflect"), ValueError, r"non-negative padding for mode 'reflect'"),
+        ((np.ones(3), (-2, -1), "replicate"), ValueError, r"padding that leaves at least one"),
+        ((np.ones(3), (-2, -2), "constant"), ValueError, r"a crop of at most the input size"),
     ],
 )
 def test_pad_errors(args, error, match):

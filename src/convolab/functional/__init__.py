@@ -18,7 +18,8 @@ conv1d_bias, conv2d_bias, conv3d_bias       -- dL/dbias of conv*d
 
 Pooling
 -------
-max_pool1d, max_pool2d, max_pool3d       -- max pooling (ceil_mode, padding, dilation)
+max_pool1d, max_pool2d, max_pool3d       -- max pooling (ceil_mode, padding, dilation, indices)
+max_unpool1d, max_unpool2d, max_unpool3d -- the maxima put back at their indices
 avg_pool1d, avg_pool2d, avg_pool3d       -- average pooling (count_include_pad, divisor)
 
 Windows and padding
@@ -32,7 +33,7 @@ Methods and memory
 auto_method                              -- the method method='auto' picks for given shapes
 memory_budget                            -- context manager: workspace budget in bytes
 get_memory_budget, set_memory_budget     -- read / set it (default 256 MiB)
-release_workspace                        -- free this thread's cached workspace
+release_workspace                        -- free this thread's cached buffers
 """
 
 from convolab.functional._api import (
@@ -57,16 +58,19 @@ from convolab.functional._api import (
     max_pool1d,
     max_pool2d,
     max_pool3d,
+    max_unpool1d,
+    max_unpool2d,
+    max_unpool3d,
 )
-from convolab.functional._budget import (
+from convolab.functional._convolve import convolve
+from convolab.functional._cost import auto_method
+from convolab.functional._pad import pad
+from convolab.functional._runtime import (
     get_memory_budget,
     memory_budget,
     release_workspace,
     set_memory_budget,
 )
-from convolab.functional._conv import auto_method
-from convolab.functional._convolve import convolve
-from convolab.functional._pad import pad
 from convolab.functional._windows import sliding_windows, unfold
 
 __all__ = [
@@ -94,6 +98,9 @@ __all__ = [
     "max_pool1d",
     "max_pool2d",
     "max_pool3d",
+    "max_unpool1d",
+    "max_unpool2d",
+    "max_unpool3d",
     "memory_budget",
     "pad",
     "release_workspace",

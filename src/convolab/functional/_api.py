@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from convolab.functional._conv import conv_nd, conv_transpose_nd
 from convolab.functional._grad import conv_bias_nd, conv_input_nd, conv_weight_nd
-from convolab.functional._pool import avg_pool_nd, max_pool_nd
+from convolab.functional._pool import avg_pool_nd, max_pool_nd, max_unpool_nd
 
 
 def conv2d(
@@ -324,24 +324,52 @@ def conv3d_bias(grad_output):
     return conv_bias_nd(3, grad_output)
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+def max_pool2d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
     """2-D max pooling, as ``torch.nn.functional.max_pool2d``.
 
     ``stride`` defaults to ``kernel_size``; padding (at most ``k // 2``) reads ``-inf``;
     ``ceil_mode`` keeps a last partial window if it starts inside the input or left
-    padding. NaN in a window gives NaN, as in torch.
+    padding. NaN in a window gives NaN, as in torch. With ``return_indices`` also returns,
+    per output, the flat index ``h * W + w`` of its maximum in the input plane (torch's
+    convention: the first of equal maxima, the last NaN), for :func:`max_unpool2d`.
     """
-    return max_pool_nd(2, input, kernel_size, stride, padding, dilation, ceil_mode)
+    return max_pool_nd(2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+def max_pool1d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
     """1-D max pooling; see :func:`max_pool2d`."""
-    return max_pool_nd(1, input, kernel_size, stride, padding, dilation, ceil_mode)
+    return max_pool_nd(1, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
-def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
-    """3-D max pooling; see :func:`max_pool2d`."""
-    return max_pool_nd(3, input, kernel_size, stride, padding, dilation, ceil_mode)
+def max_pool3d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
+    """3-D max pooling; see :func:`max_pool2d` (indices ``(d * H + h) * W + w``)."""
+    return max_pool_nd(3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The inverse of :func:`max_pool2d` up to its losses, as ``torch.nn.functional.max_unpool2d``.
+
+    Zeros of size ``(H - 1)*s - 2p + k`` per dimension (or ``output_size``, within a stride of
+    that), each input value put back at its index. Where windows do not overlap it is
+    also max pooling's input gradient: ``max_unpool2d(grad_output, indices, ...)``.
+    """
+    return max_unpool_nd(2, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """1-D max unpooling; see :func:`max_unpool2d`."""
+    return max_unpool_nd(1, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """3-D max unpooling; see :func:`max_unpool2d`."""
+    return max_unpool_nd(3, input, indices, kernel_size, stride, padding, output_size)
 
 
 def avg_pool2d(
@@ -356,7 +384,8 @@ def avg_pool2d(
     """2-D average pooling, as ``torch.nn.functional.avg_pool2d``.
 
     Divides by the window's cells inside the padded input (``count_include_pad``), inside
-    the input (``count_include_pad=False``), or by ``divisor_override``.
+    the input (``count_include_pad=False``), or by ``divisor_override`` (any non-zero int,
+    negative ones included, as torch).
     """
     return avg_pool_nd(
         2, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override

@@ -1,29 +1,25 @@
-"""Array checks shared by every entry point of the engine: dtypes, ranks and batching.
+"""Array checks at the engine's entry points: dtypes, ranks, batching, channels and groups.
 
-Arrays are validated once, at the public function, and the code below only ever sees a
-float32 or float64 array with a batch axis: ``(N, C, *spatial)``.
+Arrays are validated once, at the public function; the code below only ever sees float32 or
+float64 arrays with a batch axis, ``(N, C, *spatial)``. Like torch, the batch may be empty
+and, for convolutions, so may the channels; spatial axes may not.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from convolab._args import as_choice, as_int, invalid
+from convolab._args import InvalidTypeError, InvalidValueError, as_choice, as_int, invalid
+from convolab.functional._pad import CONV_MODES
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 METHODS = ("auto", "gemm", "fft", "direct", "winograd")
-PADDING_MODES = {
-    "zeros": "constant",
-    "reflect": "reflect",
-    "replicate": "replicate",
-    "circular": "circular",
-}
 LAYOUT = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
 
 
-def shape_error(name: str, shape: tuple, expected: str) -> ValueError:
-    """The ValueError for an array of the wrong shape: names the array and both shapes."""
-    return ValueError(f"{name} must be {expected}, got shape {tuple(shape)}")
+def shape_error(name: str, shape: tuple, expected: str) -> InvalidValueError:
+    """The error for an array of the wrong shape: names the array and both shapes."""
+    return InvalidValueError(f"{name} must be {expected}, got shape {tuple(shape)}")
 
 
 def as_float_array(value, name: str) -> np.ndarray:
@@ -33,30 +29,33 @@ def as_float_array(value, name: str) -> np.ndarray:
     handle.
     """
     array = np.asarray(value)
+    if array.dtype in FLOAT_DTYPES:
+        return array
     if array.dtype.kind not in "biuf":
-        raise TypeError(
+        raise InvalidTypeError(
             f"{name} must be a real numeric array (bool, int or float), got an array of "
             f"dtype {array.dtype}"
         )
-    if array.dtype in FLOAT_DTYPES:
-        return array
     return array.astype(np.float64)
 
 
-def common_dtype(*arrays) -> np.dtype:
-    """float32 only when every array is float32, else float64."""
-    return np.result_type(*(a.dtype for a in arrays if a is not None))
+def as_batched(value, ndim: int, name: str = "input", empty_channels=False):
+    """A ``(N, C, *spatial)`` float array and whether the caller's input had no batch axis.
 
-
-def as_batched(value, ndim: int, name: str = "input") -> tuple[np.ndarray, bool]:
-    """A ``(N, C, *spatial)`` float array and whether the caller's input had no batch axis."""
+    ``N`` may be 0; ``C`` only with ``empty_channels`` (convolutions, as torch); the
+    spatial axes may not.
+    """
     array = as_float_array(value, name)
     if array.ndim not in (ndim + 1, ndim + 2):
         layout = LAYOUT[ndim]
         expected = f"a {ndim + 1}-D or {ndim + 2}-D array {layout.replace('N, ', '')} or {layout}"
         raise shape_error(name, array.shape, expected)
     unbatched = array.ndim == ndim + 1
-    return (array[None] if unbatched else array), unbatched
+    batched = array[None] if unbatched else array
+    if 0 in batched.shape[2:] or (batched.shape[1] == 0 and not empty_channels):
+        axes = "batch or channel axes" if empty_channels else "batch axis"
+        raise shape_error(name, array.shape, f"an array whose axes are non-empty but the {axes}")
+    return batched, unbatched
 
 
 def as_weight(value, ndim: int, name: str = "weight") -> np.ndarray:
@@ -66,6 +65,8 @@ def as_weight(value, ndim: int, name: str = "weight") -> np.ndarray:
         raise shape_error(
             name, weight.shape, f"a {ndim + 2}-D array (C_out, C_in / groups, *kernel)"
         )
+    if 0 in weight.shape[2:] or weight.shape[0] == 0:
+        raise shape_error(name, weight.shape, "an array whose axes are non-empty but the second")
     return weight
 
 
@@ -79,9 +80,13 @@ def as_bias(value, channels: int) -> np.ndarray | None:
     return bias
 
 
+def common_dtype(*arrays) -> np.dtype:
+    """float32 only when every array is float32, else float64."""
+    return np.result_type(*(a.dtype for a in arrays if a is not None))
+
+
 def check_groups(groups, in_channels: int, out_channels: int, weight_in: int) -> int:
     """Validate ``groups`` against the channel counts, torch's three conditions."""
-
     groups = as_int(groups, "groups", minimum=1)
     if in_channels % groups:
         raise invalid("groups", groups, f"a divisor of the input channels {in_channels}")
@@ -107,15 +112,10 @@ def check_transpose_groups(groups, in_channels: int, weight_out: int) -> int:
 
 
 def as_method(method) -> str:
-    """One of the engine's methods, else a ValueError listing them."""
+    """One of the engine's methods, else an error listing them."""
     return as_choice(method, "method", METHODS)
 
 
 def as_padding_mode(mode) -> str:
-    """A conv ``padding_mode`` (torch's names) as the name :func:`pad` uses."""
-    return PADDING_MODES[as_choice(mode, "padding_mode", tuple(PADDING_MODES))]
-
-
-def unbatch(result: np.ndarray, unbatched: bool) -> np.ndarray:
-    """Drop the batch axis added by :func:`as_batched`."""
-    return result[0] if unbatched else result
+    """A conv ``padding_mode`` (torch's names) as the mode name :func:`pad` uses."""
+    return CONV_MODES[as_choice(mode, "padding_mode", tuple(CONV_MODES))]

@@ -2,18 +2,18 @@
 
 These are deep-learning convolutions, i.e. cross-correlations (the kernel is not flipped),
 exactly as ``torch.nn.functional.conv*d``; :mod:`convolab.functional._convolve` has the true,
-flipped-kernel convolution. Arguments are normalised here once; :func:`correlate` then runs
-one of the methods on an already padded input.
+flipped-kernel convolution. The arrays and the geometry are checked here, once; then
+:func:`correlate` runs one method on the padded input.
 """
 
 from __future__ import annotations
 
-import functools
+import math
 
 import numpy as np
 
-from convolab._args import as_tuple, invalid
-from convolab.functional._common import (
+from convolab._args import invalid
+from convolab.functional._checks import (
     as_batched,
     as_bias,
     as_method,
@@ -22,97 +22,17 @@ from convolab.functional._common import (
     check_groups,
     check_transpose_groups,
     common_dtype,
-    unbatch,
+    shape_error,
 )
 from convolab.functional._cost import choose_method
 from convolab.functional._direct import direct_forward
 from convolab.functional._fft import fft_forward
 from convolab.functional._gemm import gemm_forward, gemm_input_grad
-from convolab.functional._pad import pad_pairs
+from convolab.functional._pad import check_padding, pad_pairs
 from convolab.functional._winograd import winograd_applies, winograd_forward
-from convolab.shape import conv_output_size, conv_transpose_output_size, resolve_padding
+from convolab.shape import Geometry, conv_geometry, transpose_geometry
 
 _SPREADS_NON_FINITE = ("fft", "winograd")  # one NaN/Inf reaches every output of a transform
-
-
-def correlate(xp: np.ndarray, weight: np.ndarray, bias, stride, dilation, groups: int, method: str):
-    """Cross-correlation of a padded ``(N, C, *S)`` input by ``(O, Cg, *k)``, plus ``bias``.
-
-    Returns ``(N, O, *out)``. ``method='auto'`` asks the cost model
-    (:mod:`convolab.functional._cost`), avoiding the transform methods when the data hold
-    NaN or Inf so that these propagate as in torch.
-    """
-    kernel = weight.shape[2:]
-    if method == "auto":
-        out_size = tuple(
-            (size - d * (k - 1) - 1) // s + 1
-            for size, k, s, d in zip(xp.shape[2:], kernel, stride, dilation)
-        )  # the arguments are valid here: conv_output_size's checks would cost ~30 us a call
-        method = choose_method(
-            xp.shape, weight.shape, out_size, stride, dilation, groups, xp.itemsize
-        )
-        if method in _SPREADS_NON_FINITE and not (
-            np.isfinite(xp).all() and np.isfinite(weight).all()
-        ):
-            method = "gemm"
-    if method == "winograd" and not winograd_applies(kernel, stride, dilation):
-        raise invalid(
-            "method",
-            method,
-            "'winograd' only for kernel size 3, stride 1 and "
-            f"dilation 1 (got kernel {kernel}, stride {stride}, dilation {dilation})",
-        )
-    with np.errstate(all="ignore"):  # NaN and Inf propagate silently, as in torch
-        if method == "gemm":
-            return gemm_forward(xp, weight, bias, stride, dilation, groups)
-        if method == "winograd":
-            return add_bias(winograd_forward(xp, weight, groups), bias)
-        forward = {"direct": direct_forward, "fft": fft_forward}[method]
-        return add_bias(forward(xp, weight, stride, dilation, groups), bias)
-
-
-def auto_method(
-    input_shape, weight_shape, stride=1, padding=0, dilation=1, groups=1, dtype=np.float32
-) -> str:
-    """The method ``method='auto'`` picks for a batched input of this shape (finite data)."""
-    ndim = len(weight_shape) - 2
-    stride = as_tuple(stride, ndim, "stride", minimum=1)
-    dilation = as_tuple(dilation, ndim, "dilation", minimum=1)
-    kernel = tuple(weight_shape[2:])
-    pads = resolve_padding(padding, tuple(input_shape[2:]), kernel, stride, dilation)
-    padded = (*input_shape[:2], *(s + lo + hi for s, (lo, hi) in zip(input_shape[2:], pads)))
-    out_size = conv_output_size(padded[2:], kernel, stride, 0, dilation)
-    return choose_method(
-        padded, tuple(weight_shape), out_size, stride, dilation, groups, np.dtype(dtype).itemsize
-    )
-
-
-def add_bias(out: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
-    """``out + bias`` broadcast over ``(N, O, *spatial)``, in place."""
-    if bias is not None:
-        with np.errstate(all="ignore"):
-            out += bias.reshape(-1, *(1,) * (out.ndim - 2)).astype(out.dtype, copy=False)
-    return out
-
-
-def conv_geometry(ndim, size, kernel, stride, padding, dilation):
-    """Stride and dilation tuples and padding pairs, validated (the kernel must fit).
-
-    Training loops repeat the same shapes, so answers for hashable arguments are cached.
-    """
-    try:
-        return _cached_geometry(ndim, size, kernel, stride, padding, dilation)
-    except TypeError:  # lists are not hashable: validate without the cache
-        return _cached_geometry.__wrapped__(ndim, size, kernel, stride, padding, dilation)
-
-
-@functools.lru_cache(maxsize=256, typed=True)
-def _cached_geometry(ndim, size, kernel, stride, padding, dilation):
-    stride = as_tuple(stride, ndim, "stride", minimum=1)
-    dilation = as_tuple(dilation, ndim, "dilation", minimum=1)
-    pads = resolve_padding(padding, size, kernel, stride, dilation)
-    conv_output_size(size, kernel, stride, pads, dilation)  # raises if the kernel does not fit
-    return stride, dilation, pads
 
 
 def conv_nd(
@@ -129,19 +49,85 @@ def conv_nd(
     method="auto",
 ):
     """Cross-correlation in ``ndim`` spatial dimensions; see :func:`conv2d`."""
-    x, unbatched = as_batched(input, ndim)
+    x, unbatched = as_batched(input, ndim, empty_channels=True)
     w = as_weight(weight, ndim)
     b = as_bias(bias, w.shape[0])
     groups = check_groups(groups, x.shape[1], w.shape[0], w.shape[1])
     mode, method = as_padding_mode(padding_mode), as_method(method)
-    stride, dilation, pads = conv_geometry(
-        ndim, x.shape[2:], w.shape[2:], stride, padding, dilation
-    )
+    geometry = conv_geometry(x.shape[2:], w.shape[2:], stride, padding, dilation, ndim=ndim)
+    if mode != "constant":
+        check_padding(x.shape, geometry.pads, mode)
+    check_method(method, geometry)
     dtype = common_dtype(x, w, b)
-    xp = pad_pairs(x.astype(dtype, copy=False), pads, mode)  # (N, C, *padded)
-    b = None if b is None else b.astype(dtype, copy=False)
-    out = correlate(xp, w.astype(dtype, copy=False), b, stride, dilation, groups, method)
-    return unbatch(out, unbatched)
+    if x.size == 0:  # torch: an empty batch, or no input channels (then no output channels)
+        out = np.zeros((x.shape[0], w.shape[0] if x.shape[1] else 0, *geometry.out), dtype)
+    else:
+        exact = integer_arrays(input, weight, bias)
+        xp = pad_pairs(x.astype(dtype, copy=False), geometry.pads, mode)  # (N, C, *padded)
+        b = None if b is None else b.astype(dtype, copy=False)
+        out = correlate(xp, w.astype(dtype, copy=False), b, geometry, groups, method, exact)
+    return out[0] if unbatched else out
+
+
+def integer_arrays(*arrays) -> bool:
+    """Whether every given array holds integers (bool/int dtypes): sums of their products
+    are exact in float64 when small enough, and 'auto' keeps them exact (as scipy's
+    ``choose_conv_method`` does)."""
+    return all(np.asarray(a).dtype.kind in "biu" for a in arrays if a is not None)
+
+
+def _exact_sums_fit(xp: np.ndarray, weight: np.ndarray) -> bool:
+    """Whether every partial sum of integer products stays exact in ``xp``'s float dtype."""
+    terms = math.prod(weight.shape[1:])  # products per output
+    bound = float(np.abs(xp).max(initial=0)) * float(np.abs(weight).max(initial=0)) * terms
+    return bound < 2.0 ** np.finfo(xp.dtype).nmant
+
+
+def check_method(method: str, geometry: Geometry) -> None:
+    """Raise when ``method`` cannot compute this geometry ('winograd' needs 3, 1, 1)."""
+    if method == "winograd" and not winograd_applies(geometry):
+        raise invalid(
+            "method",
+            method,
+            "'winograd' only for kernel size 3, stride 1 and dilation 1 (got kernel "
+            f"{geometry.kernel}, stride {geometry.stride}, dilation {geometry.dilation})",
+        )
+
+
+def correlate(xp, weight, bias, geometry: Geometry, groups: int, method: str, exact=False):
+    """Cross-correlation of a padded ``(N, C, *padded)`` input by ``(O, Cg, *k)``, plus ``bias``.
+
+    Returns ``(N, O, *geometry.out)``. ``method='auto'`` asks the cost model
+    (:mod:`convolab.functional._cost`), avoiding the transform methods when the data hold
+    NaN or Inf so that these propagate as in torch, and when ``exact`` integer data would
+    lose their exact sums.
+    """
+    if method == "auto":
+        method = choose_method(xp.shape, weight.shape, geometry, groups, xp.itemsize)
+        if method in _SPREADS_NON_FINITE and (
+            _exact_sums_fit(xp, weight)
+            if exact
+            else not (np.isfinite(xp).all() and np.isfinite(weight).all())
+        ):
+            method = "gemm"
+    with np.errstate(all="ignore"):  # NaN and Inf propagate silently, as in torch
+        if method == "gemm":
+            return gemm_forward(xp, weight, bias, geometry, groups)
+        if method == "winograd":
+            out = winograd_forward(xp, weight, groups)
+        elif method == "direct":
+            out = direct_forward(xp, weight, geometry, groups)
+        else:
+            out = fft_forward(xp, weight, geometry, groups)
+        return add_bias(out, bias)
+
+
+def add_bias(out: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
+    """``out + bias`` broadcast over ``(N, O, *spatial)``, in place."""
+    if bias is not None:
+        with np.errstate(all="ignore"):
+            out += bias.reshape(-1, *(1,) * (out.ndim - 2)).astype(out.dtype, copy=False)
+    return out
 
 
 def conv_transpose_nd(
@@ -150,21 +136,19 @@ def conv_transpose_nd(
     """Transposed convolution in ``ndim`` spatial dimensions; see :func:`conv_transpose2d`."""
     x, unbatched = as_batched(input, ndim)
     w = as_weight(weight, ndim)
+    if w.shape[1] == 0:
+        raise shape_error("weight", w.shape, "an array whose axes are non-empty")
     groups = check_transpose_groups(groups, x.shape[1], w.shape[0])
     b = as_bias(bias, w.shape[1] * groups)
-    stride = as_tuple(stride, ndim, "stride", minimum=1)
-    dilation = as_tuple(dilation, ndim, "dilation", minimum=1)
-    kernel = w.shape[2:]
-    out_size = conv_transpose_output_size(
-        x.shape[2:], kernel, stride, padding, output_padding, dilation
+    geometry = transpose_geometry(
+        x.shape[2:], w.shape[2:], stride, padding, output_padding, dilation, ndim=ndim
     )
-    pads = resolve_padding(padding, out_size, kernel, stride, dilation)
-    full = tuple(o + lo + hi for o, (lo, hi) in zip(out_size, pads))
     dtype = common_dtype(x, w, b)
     with np.errstate(all="ignore"):
-        full_out = gemm_input_grad(
-            x.astype(dtype, copy=False), w.astype(dtype, copy=False), full, stride, dilation, groups
-        )  # (N, C_out, *full)
-    crop = tuple(slice(lo, lo + o) for o, (lo, _) in zip(out_size, pads))
-    out = np.ascontiguousarray(full_out[(Ellipsis, *crop)])
-    return unbatch(add_bias(out, b), unbatched)
+        full = gemm_input_grad(
+            x.astype(dtype, copy=False), w.astype(dtype, copy=False), geometry.as_conv(), groups
+        )  # (N, C_out, *padded)
+    crop = tuple(slice(lo, lo + o) for o, (lo, _) in zip(geometry.out, geometry.pads))
+    out = np.ascontiguousarray(full[(Ellipsis, *crop)])
+    out = add_bias(out, None if b is None else b.astype(dtype, copy=False))
+    return out[0] if unbatched else out

@@ -12,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from convolab._args import as_choice
-from convolab.functional._common import as_float_array, as_method, shape_error
-from convolab.functional._conv import conv_nd
+from convolab.functional._checks import as_float_array, as_method, common_dtype, shape_error
+from convolab.functional._conv import check_method, correlate, integer_arrays
+from convolab.functional._pad import pad_pairs
+from convolab.shape import conv_geometry
 
 MODES = ("full", "same", "valid")
 
@@ -36,27 +38,42 @@ def convolve(input, kernel, mode="full", *, method="auto") -> np.ndarray:
         Same number of dimensions (1, 2 or 3), real.
     mode : {'full', 'same', 'valid'}
         'full': size ``n + k - 1`` per axis; 'same': size ``n``, centred on 'full';
-        'valid': size ``n - k + 1`` (needs ``k <= n`` on every axis).
+        'valid': size ``|n - k| + 1``: as in numpy and scipy, the operands swap when the
+        kernel is the larger in every axis (convolution commutes).
     method : {'auto', 'gemm', 'fft', 'direct', 'winograd'}
-        As for :func:`conv2d`.
+        As for :func:`conv2d`. With integer (or bool) operands 'auto' keeps to exact sums
+        while they fit in float64, as ``scipy.signal.choose_conv_method`` does.
 
     Examples
     --------
     >>> convolve([1, 2, 3], [0, 1, 0.5])
     array([0. , 1. , 2.5, 4. , 1.5])
+    >>> convolve([1, 2], [1, 1, 1], mode="valid")
+    array([3., 3.])
     """
     x = as_float_array(input, "input")
     w = as_float_array(kernel, "kernel")
     mode = as_choice(mode, "mode", MODES)
+    method = as_method(method)
     if not 1 <= x.ndim <= 3 or w.ndim != x.ndim:
         raise shape_error(
             "kernel",
             w.shape,
             f"an array with as many dimensions (1 to 3) as input's shape {x.shape}",
         )
-    flipped = w[(slice(None, None, -1),) * w.ndim]
-    pads = _pairs(mode, w.shape)
-    out = conv_nd(
-        x.ndim, x[None, None], flipped[None, None], padding=pads, method=as_method(method)
-    )  # (1, 1, *out)
-    return out[0, 0]
+    if mode == "valid" and any(k > n for n, k in zip(x.shape, w.shape)):
+        if not all(k >= n for n, k in zip(x.shape, w.shape)):
+            raise shape_error(
+                "kernel",
+                w.shape,
+                f"no larger than input {x.shape} in every axis, or no "
+                "smaller in every axis, for mode 'valid'",
+            )
+        x, w = w, x
+    dtype = common_dtype(x, w)
+    flipped = w[(slice(None, None, -1),) * w.ndim].astype(dtype)
+    geometry = conv_geometry(x.shape, w.shape, 1, _pairs(mode, w.shape), 1, ndim=x.ndim)
+    check_method(method, geometry)
+    xp = pad_pairs(x.astype(dtype)[None, None], geometry.pads)  # (1, 1, *padded)
+    exact = integer_arrays(input, kernel)
+    return correlate(xp, flipped[None, None], None, geometry, 1, method, exact)[0, 0]

@@ -24,11 +24,13 @@ run on one.
 
 from __future__ import annotations
 
-import functools
 import math
 
-from convolab.functional._parallel import workers
+import numpy as np
+
+from convolab.functional._runtime import workers
 from convolab.functional._winograd import winograd_applies
+from convolab.shape import Geometry, conv_geometry
 
 GEMM_FLOPS = 9.5e10  # float32 sgemm, flop/s, for well-shaped products
 THIN = 24  # a GEMM dimension m runs at m / (m + THIN) of GEMM_FLOPS
@@ -36,64 +38,68 @@ COPY_BYTES = 1.4e10  # im2col / shifted-input copies, bytes/s
 TILE_SECONDS = 4e-9  # Winograd input + output transforms, per tile element
 FFT_FLOPS = 6.0e9  # scipy.fft rfftn, flop/s
 CALL_SECONDS = 3e-6  # Python + dispatch overhead per BLAS call or kernel offset
+FFT_CALL_SECONDS = 3e-5  # plans, transposes and the dozen NumPy/SciPy calls of one FFT pass
 
 
-def _rate(itemsize: int, *dims: int) -> float:
+def estimate(method: str, x_shape, w_shape, geometry: Geometry, groups, itemsize) -> float:
+    """Estimated seconds of ``method`` for one convolution, or ``inf`` if it cannot run it."""
+    n, c = x_shape[:2]
+    o, cg, *kernel = w_shape
+    og = o // groups
+    ndim, k, cells = len(kernel), math.prod(kernel), math.prod(geometry.out)
+    flops = 2.0 * n * o * cells * cg * k
+    cols = n * c * k * cells * itemsize
+    cpus = workers()
+    if method == "gemm":
+        free = k == 1 and set(geometry.stride) == {1}
+        copy = 0 if free else cols / (COPY_BYTES * cpus)
+        return flops / _rate(itemsize, cpus, og) + copy + CALL_SECONDS * n * groups
+    if method == "direct":
+        updates = n * (c + o) * k * cells * itemsize
+        return flops / _rate(itemsize, cpus, og) + updates / COPY_BYTES + CALL_SECONDS * k * groups
+    if method == "winograd":
+        if not winograd_applies(geometry):
+            return math.inf
+        tiles = n * math.prod(-(-size // 2) for size in geometry.out) * 4**ndim  # tile cells
+        products = 2.0 * tiles * o * cg
+        return products / _rate(itemsize, cpus, og, cg) + tiles * (c + o) * TILE_SECONDS
+    return _fft_estimate(x_shape, w_shape, groups, itemsize, cpus)
+
+
+def _rate(itemsize: int, cpus: int, *dims: int) -> float:
     """Sustained flop/s of a product whose thin dimensions are ``dims``, on every CPU."""
-    rate = GEMM_FLOPS * 4 / itemsize * workers()  # float64 runs at half the float32 rate
+    rate = GEMM_FLOPS * 4 / itemsize * cpus  # float64 runs at half the float32 rate
     for m in dims:
         rate *= m / (m + THIN)
     return rate
 
 
-def estimate(method: str, x_shape, w_shape, out_size, stride, dilation, groups, itemsize):
-    """Estimated seconds of ``method`` for one convolution, or ``inf`` if it cannot run it."""
-    n, c = x_shape[:2]
-    o, cg, *kernel = w_shape
-    og = o // groups
-    ndim, k, cells = len(kernel), math.prod(kernel), math.prod(out_size)
-    flops = 2.0 * n * o * cells * cg * k
-    cols = n * c * k * cells * itemsize
-    if method == "gemm":
-        copy = 0 if k == 1 and set(stride) == {1} else cols / (COPY_BYTES * workers())
-        return flops / _rate(itemsize, og) + copy + CALL_SECONDS * n * groups
-    if method == "direct":
-        updates = n * (c + o) * k * cells * itemsize
-        return flops / _rate(itemsize, og) + updates / COPY_BYTES + CALL_SECONDS * k * groups
-    if method == "winograd":
-        if not winograd_applies(kernel, stride, dilation):
-            return math.inf
-        tiles = n * math.prod(-(-size // 2) for size in out_size) * 4**ndim  # tile elements
-        products = 2.0 * tiles * o * cg
-        return products / _rate(itemsize, og, cg) + tiles * (c + o) * TILE_SECONDS
-    if method == "fft":
-        return _fft_estimate(x_shape, w_shape, groups, itemsize)
-    raise AssertionError(method)
-
-
-def _fft_estimate(x_shape, w_shape, groups, itemsize):
+def _fft_estimate(x_shape, w_shape, groups, itemsize, cpus):
     # Every cell of the padded input is computed whatever the stride (then sampled).
     n, c, *size = x_shape
     o, cg = w_shape[:2]
     f = math.prod(size)
     transforms = 5.0 * f * max(math.log2(f), 1) * (n * c + n * o + o * cg)
     products = 8.0 * f / 2 * n * o * cg  # rfft keeps about half the frequencies
-    speed = 4 / itemsize
-    seconds = transforms / (FFT_FLOPS * speed * workers())  # scipy.fft uses every CPU
-    return seconds + products / _rate(itemsize, o // groups)
+    seconds = transforms / (FFT_FLOPS * 4 / itemsize * cpus)  # scipy.fft uses every CPU
+    return seconds + products / _rate(itemsize, cpus, o // groups) + FFT_CALL_SECONDS
 
 
-def choose_method(x_shape, w_shape, out_size, stride, dilation, groups, itemsize) -> str:
-    """The method with the least :func:`estimate` (gemm on ties)."""
-    return _cheapest(x_shape, w_shape, out_size, stride, dilation, groups, itemsize, workers())
+METHODS = ("gemm", "winograd", "fft", "direct")  # in order of preference on ties
 
 
-@functools.lru_cache(maxsize=256)
-def _cheapest(x_shape, w_shape, out_size, stride, dilation, groups, itemsize, cpus) -> str:
-    """:func:`choose_method`, cached per shape and CPU count: training loops ask about the
-    same shapes again and again (~10 us saved a call)."""
-    methods = ("gemm", "winograd", "fft", "direct")
-    costs = [
-        estimate(m, x_shape, w_shape, out_size, stride, dilation, groups, itemsize) for m in methods
-    ]
-    return methods[costs.index(min(costs))]
+def choose_method(x_shape, w_shape, geometry: Geometry, groups: int, itemsize: int) -> str:
+    """The method with the least :func:`estimate` (the first of :data:`METHODS` on ties)."""
+    costs = [estimate(m, x_shape, w_shape, geometry, groups, itemsize) for m in METHODS]
+    return METHODS[costs.index(min(costs))]
+
+
+def auto_method(
+    input_shape, weight_shape, stride=1, padding=0, dilation=1, groups=1, dtype=np.float32
+) -> str:
+    """The method ``method='auto'`` picks for a batched input of this shape (finite data)."""
+    ndim = len(weight_shape) - 2
+    geometry = conv_geometry(input_shape[2:], weight_shape[2:], stride, padding, dilation,
+                             ndim=ndim)  # fmt: skip
+    padded = (*input_shape[:2], *geometry.padded)
+    return choose_method(padded, tuple(weight_shape), geometry, groups, np.dtype(dtype).itemsize)

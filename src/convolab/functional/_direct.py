@@ -1,7 +1,7 @@
 """Direct convolution: the definition, one kernel offset at a time.
 
 ``out[n, o, *i] = sum_j weight[o, :, *j] . x[n, :, *(i*s + j*d)]``: for each kernel offset
-``j`` the shifted input (a slice of :func:`sliding_windows`) is multiplied by the ``(Og, Cg)``
+``j`` the shifted input (a slice of the window view) is multiplied by the ``(Og, Cg)``
 weight slice and accumulated. No im2col buffer: the workspace is one shifted input chunk.
 """
 
@@ -11,16 +11,16 @@ import math
 
 import numpy as np
 
-from convolab.functional._budget import plan_chunks, workspace
-from convolab.functional._windows import sliding_windows
+from convolab.functional._runtime import plan_chunks, workspace
+from convolab.functional._windows import windows_of
+from convolab.shape import Geometry
 
 
-def direct_forward(xp: np.ndarray, weight: np.ndarray, stride, dilation, groups: int):
+def direct_forward(xp: np.ndarray, weight: np.ndarray, geometry: Geometry, groups: int):
     """Cross-correlation of a padded ``(N, C, *S)`` input: ``(N, O, *out)``."""
     ndim = xp.ndim - 2
-    kernel = weight.shape[2:]
-    windows = sliding_windows(xp, kernel, stride, dilation)  # (N, C, *out, *k)
-    out_size = windows.shape[2 : 2 + ndim]
+    kernel, out_size = geometry.kernel, geometry.out
+    windows = windows_of(xp, geometry)  # (N, C, *out, *k)
     n, c = xp.shape[:2]
     o = weight.shape[0]
     out = np.zeros((n, o, *out_size), dtype=np.result_type(xp, weight))

@@ -14,18 +14,18 @@ import math
 import numpy as np
 import scipy.fft
 
-from convolab.functional._budget import plan_chunks
+from convolab.functional._runtime import plan_chunks
+from convolab.shape import Geometry
 
 
-def _dilate(weight: np.ndarray, dilation) -> np.ndarray:
+def _dilate(weight: np.ndarray, geometry: Geometry) -> np.ndarray:
     """Kernel with ``d - 1`` zeros between taps: ``(O, Cg, *span)``."""
-    span = tuple(d * (k - 1) + 1 for k, d in zip(weight.shape[2:], dilation))
-    dilated = np.zeros((*weight.shape[:2], *span), dtype=weight.dtype)
-    dilated[(Ellipsis, *(slice(None, None, d) for d in dilation))] = weight
+    dilated = np.zeros((*weight.shape[:2], *geometry.span), dtype=weight.dtype)
+    dilated[(Ellipsis, *(slice(None, None, d) for d in geometry.dilation))] = weight
     return dilated
 
 
-def fft_forward(xp: np.ndarray, weight: np.ndarray, stride, dilation, groups: int):
+def fft_forward(xp: np.ndarray, weight: np.ndarray, geometry: Geometry, groups: int):
     """Cross-correlation of a padded ``(N, C, *S)`` input: ``(N, O, *out)``."""
     ndim = xp.ndim - 2
     axes = tuple(range(2, 2 + ndim))
@@ -34,14 +34,12 @@ def fft_forward(xp: np.ndarray, weight: np.ndarray, stride, dilation, groups: in
     dtype = np.result_type(xp, weight)
     n, c = xp.shape[:2]
     o = weight.shape[0]
-    spectrum_w = scipy.fft.rfftn(_dilate(weight.astype(dtype), dilation), fshape, axes=axes)
+    spectrum_w = scipy.fft.rfftn(_dilate(weight.astype(dtype), geometry), fshape, axes=axes)
     nfreq = math.prod(spectrum_w.shape[2:])
     w_f = np.conj(spectrum_w).reshape(groups, o // groups, c // groups, nfreq)
     w_f = np.ascontiguousarray(w_f.transpose(3, 0, 1, 2))  # (F, G, Og, Cg)
-    span = tuple(d * (k - 1) + 1 for k, d in zip(weight.shape[2:], dilation))
-    keep = tuple(slice(0, s - sp + 1, st) for s, sp, st in zip(size, span, stride))
-    out_size = tuple(len(range(s.start, s.stop, s.step)) for s in keep)
-    out = np.empty((n, o, *out_size), dtype=dtype)
+    keep = tuple(slice(0, (o - 1) * s + 1, s) for o, s in zip(geometry.out, geometry.stride))
+    out = np.empty((n, o, *geometry.out), dtype=dtype)
     sample_bytes = 2 * (c + o) * nfreq * w_f.itemsize + o * math.prod(fshape) * xp.itemsize
     for batch, _ in plan_chunks(n, 1, sample_bytes):
         x_f = scipy.fft.rfftn(xp[batch].astype(dtype), fshape, axes=axes, workers=-1)

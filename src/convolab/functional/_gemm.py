@@ -22,12 +22,13 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from convolab.functional import _parallel as parallel
-from convolab.functional._budget import get_memory_budget, plan_chunks, workspace
-from convolab.functional._windows import sliding_windows
+from convolab.functional import _runtime as runtime
+from convolab.functional._runtime import get_memory_budget, plan_chunks, workspace
+from convolab.functional._windows import windows_of
+from convolab.shape import Geometry
 
 
-def _layout(windows: np.ndarray, ndim: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def _layout(ndim: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Axis orders of a window view ``(N, C, *out, *k)``: ``(*out)`` and ``(*k)`` axes."""
     return tuple(range(2, 2 + ndim)), tuple(range(2 + ndim, 2 + 2 * ndim))
 
@@ -40,7 +41,7 @@ def im2col(windows: np.ndarray, groups: int, buffer: np.ndarray, ones_row: bool 
     row of ones, so that a bias column in the weight adds the bias inside the GEMM.
     """
     ndim = (windows.ndim - 2) // 2
-    out_axes, kernel_axes = _layout(windows, ndim)
+    out_axes, kernel_axes = _layout(ndim)
     blocks = windows.transpose(0, 1, *kernel_axes, *out_axes)  # (nb, C, *k, *out)
     nb, channels = blocks.shape[:2]
     cells = math.prod(windows.shape[2 : 2 + ndim])
@@ -50,7 +51,7 @@ def im2col(windows: np.ndarray, groups: int, buffer: np.ndarray, ones_row: bool 
     cols = buffer[: nb * groups * (rows + ones_row) * cells]
     cols = cols.reshape(nb, groups, rows + ones_row, cells)
     grouped = (nb, groups, channels // groups, *blocks.shape[2:])
-    parallel.copyto(cols[:, :, :rows].reshape(grouped), blocks.reshape(grouped))
+    runtime.copyto(cols[:, :, :rows].reshape(grouped), blocks.reshape(grouped))
     if ones_row:
         cols[:, :, rows] = 1
     return cols
@@ -80,11 +81,11 @@ FOLD_ABOVE_WEIGHTS = 65536
 THREADED_GEMM_FLOPS = 4e6
 
 
-def gemm_forward(xp: np.ndarray, weight: np.ndarray, bias, stride, dilation, groups: int):
+def gemm_forward(xp: np.ndarray, weight: np.ndarray, bias, geometry: Geometry, groups: int):
     """Cross-correlation of a padded ``(N, C, *S)`` input, plus ``bias``: ``(N, O, *out)``."""
     ndim = xp.ndim - 2
-    windows = sliding_windows(xp, weight.shape[2:], stride, dilation)  # (N, C, *out, *k)
-    out_size = windows.shape[2 : 2 + ndim]
+    windows = windows_of(xp, geometry)  # (N, C, *out, *k)
+    out_size, stride, dilation = geometry.out, geometry.stride, geometry.dilation
     n, o = xp.shape[0], weight.shape[0]
     out = np.empty((n, o, *out_size), dtype=np.result_type(xp, weight))
     wg = weight.reshape(groups, o // groups, -1)  # (G, Og, Cg*K)
@@ -106,7 +107,7 @@ def gemm_forward(xp: np.ndarray, weight: np.ndarray, bias, stride, dilation, gro
             _forward_folded(windows[batch, :, rows], wg, bias, buffer, out[batch, :, rows])
         elif small:  # BLAS runs such products on one thread: split the samples instead
             work = (windows[batch, :, rows], out[batch, :, rows])
-            parallel.split_apply(
+            runtime.split_apply(
                 functools.partial(_forward_own_buffer, wg=wg, bias=bias), work, 0, buffer.nbytes
             )
         else:
@@ -196,10 +197,10 @@ def _forward_own_buffer(windows, target, *, wg, bias) -> None:
 def _forward_folded(windows, wg, bias, buffer, target):
     """One GEMM ``(G, Og, Cg*K) @ (G, Cg*K, nb*L)`` for the chunk, bias added in the copy-out."""
     ndim = (windows.ndim - 2) // 2
-    out_axes, kernel_axes = _layout(windows, ndim)
+    out_axes, kernel_axes = _layout(ndim)
     blocks = windows.transpose(1, *kernel_axes, 0, *out_axes)  # (C, *k, nb, *out)
     cols = buffer[: blocks.size].reshape(blocks.shape)
-    parallel.copyto(cols, blocks)
+    runtime.copyto(cols, blocks)
     groups = wg.shape[0]
     product = np.matmul(wg, cols.reshape(groups, wg.shape[2], -1))  # (G, Og, nb*L)
     product = product.reshape(-1, *target.shape[:1], *target.shape[2:])  # (O, nb, *out)
@@ -228,25 +229,25 @@ def _forward_per_sample(windows, wg, bias, buffer, target):
 
 def _is_free(windows: np.ndarray) -> bool:
     """Whether im2col of ``windows`` is a reshape of the input (1x1 kernel, stride 1)."""
-    ndim = (windows.ndim - 2) // 2
-    out_axes, kernel_axes = _layout(windows, ndim)
+    out_axes, kernel_axes = _layout((windows.ndim - 2) // 2)
     return windows.transpose(0, 1, *kernel_axes, *out_axes).flags.c_contiguous
 
 
 def gemm_input_grad(
-    grad_out: np.ndarray, weight: np.ndarray, padded_size, stride, dilation, groups: int
+    grad_out: np.ndarray, weight: np.ndarray, geometry: Geometry, groups: int
 ) -> np.ndarray:
-    """Gradient w.r.t. the padded input ``(N, C, *padded_size)`` (col2im of ``W^T @ g``).
+    """Gradient w.r.t. the padded input ``(N, C, *geometry.padded)`` (col2im of ``W^T @ g``)
+    of the convolution of ``geometry``, whose output ``grad_out`` ``(N, O, *out)`` matches.
 
-    This is also the transposed convolution of ``grad_out`` by ``weight``.
+    This is also the transposed convolution of ``grad_out`` by ``weight`` (``geometry`` its
+    :meth:`~convolab.shape.Geometry.as_conv`).
     """
     ndim = grad_out.ndim - 2
     n, o = grad_out.shape[:2]
-    kernel = weight.shape[2:]
+    kernel = geometry.kernel
     channels = weight.shape[1] * groups
-    dx = np.zeros((n, channels, *padded_size), dtype=np.result_type(grad_out, weight))
-    view = sliding_windows(dx, kernel, stride, dilation, writeable=True)
-    view = view[(slice(None), slice(None), *(slice(0, s) for s in grad_out.shape[2:]))]
+    dx = np.zeros((n, channels, *geometry.padded), dtype=np.result_type(grad_out, weight))
+    view = windows_of(dx, geometry, writeable=True)  # (N, C, *out, *k), aliases dx
     wt = weight.reshape(groups, o // groups, -1).swapaxes(1, 2)  # (G, Cg*K, Og)
     chunks = plan_chunks(n, grad_out.shape[2], _row_bytes(view, ndim))
     buffer = _workspace(view, chunks, dx.dtype)
@@ -259,7 +260,7 @@ def gemm_input_grad(
         cols = cols.reshape(nb, channels, *kernel, *chunk.shape[2:])  # (nb, C, *k, *out_chunk)
         target = view[batch, :, rows]  # (nb, C, *out_chunk, *k), aliases dx
         # Channels scatter into disjoint cells of dx, so they can be split across threads.
-        parallel.split_apply(_scatter_add, (target, cols), 1, cols.nbytes)
+        runtime.split_apply(_scatter_add, (target, cols), 1, cols.nbytes)
     return dx
 
 
@@ -271,14 +272,14 @@ def _scatter_add(target: np.ndarray, cols: np.ndarray) -> None:
 
 
 def gemm_weight_grad(
-    xp: np.ndarray, grad_out: np.ndarray, kernel, stride, dilation, groups: int
+    xp: np.ndarray, grad_out: np.ndarray, geometry: Geometry, groups: int
 ) -> np.ndarray:
     """Gradient w.r.t. the weight ``(O, Cg, *kernel)``: ``sum_n g (Og, L) @ cols^T``."""
     ndim = xp.ndim - 2
-    windows = sliding_windows(xp, kernel, stride, dilation)  # (N, C, *out, *k)
-    windows = windows[(slice(None), slice(None), *(slice(0, s) for s in grad_out.shape[2:]))]
+    kernel = geometry.kernel
+    windows = windows_of(xp, geometry)  # (N, C, *out, *k)
     n, o = grad_out.shape[:2]
-    out_axes, kernel_axes = _layout(windows, ndim)
+    out_axes, kernel_axes = _layout(ndim)
     grad = np.zeros(
         (groups, o // groups, xp.shape[1] // groups * math.prod(kernel)),
         dtype=np.result_type(xp, grad_out),
@@ -288,7 +289,7 @@ def gemm_weight_grad(
     for batch, rows in chunks:
         chunk = windows[batch, :, rows].transpose(1, *kernel_axes, 0, *out_axes)  # (C,*k,nb,*o)
         cols = buffer[: chunk.size].reshape(chunk.shape)
-        parallel.copyto(cols, chunk)
+        runtime.copyto(cols, chunk)
         cols = cols.reshape(groups, grad.shape[2], -1)  # (G, Cg*K, nb*Lc)
         g = np.moveaxis(grad_out[batch, :, rows], 1, 0)  # (O, nb, *out_chunk)
         g = g.reshape(groups, o // groups, -1)  # (G, Og, nb*Lc)

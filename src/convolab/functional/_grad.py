@@ -12,41 +12,37 @@ from __future__ import annotations
 
 import numpy as np
 
-from convolab._args import as_tuple, is_int, is_sequence
-from convolab.functional._common import (
+from convolab._args import is_int, is_sequence, wrong_type
+from convolab.functional._checks import (
     as_batched,
     as_padding_mode,
     as_weight,
     check_groups,
     common_dtype,
     shape_error,
-    unbatch,
 )
 from convolab.functional._gemm import gemm_input_grad, gemm_weight_grad
-from convolab.functional._pad import pad_pairs
-from convolab.shape import conv_output_size, resolve_padding
+from convolab.functional._pad import check_padding, pad_pairs, source_index
+from convolab.shape import Geometry, conv_geometry
 
 
 def _as_size(value, ndim: int, name: str) -> tuple[int, ...]:
     """A shape of ``ndim + 1`` or ``ndim + 2`` ints (torch's ``input_size``/``weight_size``)."""
     if not is_sequence(value) or not all(is_int(v) for v in value):
-        raise TypeError(f"{name} must be a tuple of ints, got {value!r}")
+        raise wrong_type(name, value, "a tuple of ints")
     return tuple(int(v) for v in value)
 
 
-def _geometry(ndim, size, kernel, stride, padding, dilation, grad_output, g):
-    """Normalised stride, dilation and padding pairs, with ``grad_output``'s shape checked."""
-    stride = as_tuple(stride, ndim, "stride", minimum=1)
-    dilation = as_tuple(dilation, ndim, "dilation", minimum=1)
-    pads = resolve_padding(padding, size, kernel, stride, dilation)
-    out = conv_output_size(size, kernel, stride, pads, dilation)
-    if g.shape[2:] != out:
+def _geometry(ndim, size, kernel, stride, padding, dilation, mode, g) -> Geometry:
+    """The forward convolution's geometry, with ``grad_output``'s size and the mode checked."""
+    geometry = conv_geometry(size, kernel, stride, padding, dilation, ndim=ndim)
+    if mode != "constant":
+        check_padding((1, 1, *size), geometry.pads, mode)
+    if g.shape[2:] != geometry.out:
         raise shape_error(
-            "grad_output",
-            np.shape(grad_output),
-            f"spatial size {out}, the convolution's output size",
+            "grad_output", g.shape, f"spatial size {geometry.out}, the convolution's output size"
         )
-    return stride, dilation, pads
+    return geometry
 
 
 def pad_adjoint(dxp: np.ndarray, pairs, mode: str) -> np.ndarray:
@@ -57,7 +53,7 @@ def pad_adjoint(dxp: np.ndarray, pairs, mode: str) -> np.ndarray:
         if mode == "constant":
             dxp = dxp[(slice(None),) * axis + (slice(lo, lo + n),)]
             continue
-        source = pad_pairs(np.arange(n), ((lo, hi),), mode)  # padded cell -> input cell
+        source = source_index(n, lo, hi, mode)  # padded cell -> input cell
         fold = np.zeros((len(source), n), dtype=dxp.dtype)
         fold[np.arange(len(source)), source] = 1  # (padded, n)
         dxp = np.moveaxis(np.tensordot(dxp, fold, axes=([axis], [0])), -1, axis)
@@ -78,7 +74,7 @@ def conv_input_nd(
 ):
     """Gradient of ``conv_nd`` w.r.t. its input; see :func:`conv2d_input`."""
     size = _as_size(input_size, ndim, "input_size")
-    g, unbatched = as_batched(grad_output, ndim, "grad_output")
+    g, unbatched = as_batched(grad_output, ndim, "grad_output", empty_channels=True)
     w = as_weight(weight, ndim)
     if len(size) != g.ndim - unbatched:
         raise shape_error(
@@ -86,22 +82,17 @@ def conv_input_nd(
         )
     groups = check_groups(groups, size[-ndim - 1], w.shape[0], w.shape[1])
     mode = as_padding_mode(padding_mode)
-    stride, dilation, pads = _geometry(
-        ndim, size[-ndim:], w.shape[2:], stride, padding, dilation, grad_output, g
-    )
-    padded = tuple(s + lo + hi for s, (lo, hi) in zip(size[-ndim:], pads))
+    geometry = _geometry(ndim, size[-ndim:], w.shape[2:], stride, padding, dilation, mode, g)
     dtype = common_dtype(g, w)
+    if g.size == 0 or size[-ndim - 1] == 0:
+        return np.zeros(size, dtype)
     with np.errstate(all="ignore"):
         dxp = gemm_input_grad(
-            g.astype(dtype, copy=False),
-            w.astype(dtype, copy=False),
-            padded,
-            stride,
-            dilation,
-            groups,
+            g.astype(dtype, copy=False), w.astype(dtype, copy=False), geometry, groups
         )  # (N, C, *padded)
-        dx = pad_adjoint(dxp, pads, mode)
-    return unbatch(np.ascontiguousarray(dx), unbatched)
+        dx = pad_adjoint(dxp, geometry.pads, mode)
+    dx = np.ascontiguousarray(dx)
+    return dx[0] if unbatched else dx
 
 
 def conv_weight_nd(
@@ -117,8 +108,8 @@ def conv_weight_nd(
     padding_mode="zeros",
 ):
     """Gradient of ``conv_nd`` w.r.t. its weight; see :func:`conv2d_weight`."""
-    x, unbatched = as_batched(input, ndim)
-    g, g_unbatched = as_batched(grad_output, ndim, "grad_output")
+    x, unbatched = as_batched(input, ndim, empty_channels=True)
+    g, g_unbatched = as_batched(grad_output, ndim, "grad_output", empty_channels=True)
     if unbatched != g_unbatched or x.shape[0] != g.shape[0]:
         raise shape_error(
             "grad_output", np.shape(grad_output), f"a batch like input's {np.shape(input)}"
@@ -128,17 +119,17 @@ def conv_weight_nd(
         raise shape_error("weight_size", size, f"{ndim + 2} ints (C_out, C_in / groups, *k)")
     groups = check_groups(groups, x.shape[1], size[0], size[1])
     mode = as_padding_mode(padding_mode)
-    stride, dilation, pads = _geometry(
-        ndim, x.shape[2:], size[2:], stride, padding, dilation, grad_output, g
-    )
+    geometry = _geometry(ndim, x.shape[2:], size[2:], stride, padding, dilation, mode, g)
     dtype = common_dtype(x, g)
-    xp = pad_pairs(x.astype(dtype, copy=False), pads, mode)
+    if x.size == 0 or g.size == 0:
+        return np.zeros(size, dtype)
+    xp = pad_pairs(x.astype(dtype, copy=False), geometry.pads, mode)
     with np.errstate(all="ignore"):
-        return gemm_weight_grad(xp, g.astype(dtype, copy=False), size[2:], stride, dilation, groups)
+        return gemm_weight_grad(xp, g.astype(dtype, copy=False), geometry, groups)
 
 
 def conv_bias_nd(ndim, grad_output) -> np.ndarray:
     """Gradient w.r.t. the bias: ``grad_output`` summed over batch and space, ``(C_out,)``."""
-    g, _ = as_batched(grad_output, ndim, "grad_output")
+    g, _ = as_batched(grad_output, ndim, "grad_output", empty_channels=True)
     with np.errstate(all="ignore"):
         return g.sum(axis=(0, *range(2, g.ndim)))

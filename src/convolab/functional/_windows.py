@@ -1,22 +1,40 @@
 """The one windowing primitive: every sliding window as trailing axes of a strided view.
 
 Convolution (im2col), transposed convolution and the input gradient (col2im), pooling,
-``unfold`` and the animations all read their windows from :func:`sliding_windows`, the way
-tinygrad's ``_pool`` serves every windowed op.
+``unfold``, the banded image passes and the animations all read their windows from
+:func:`windows_of`, the way tinygrad's ``_pool`` serves every windowed op.
+:func:`sliding_windows` is its public, checked form.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from convolab._args import as_tuple, is_sequence
-from convolab.functional._common import as_batched, shape_error, unbatch
+from convolab._args import is_sequence
+from convolab.functional._checks import as_batched, shape_error
 from convolab.functional._pad import pad_pairs
-from convolab.shape import conv_output_size, resolve_padding
+from convolab.shape import Geometry, conv_geometry
+
+
+def windows_of(x: np.ndarray, geometry: Geometry, *, writeable=False) -> np.ndarray:
+    """``(N, C, *out, *kernel)``: the windows of a padded ``(N, C, *padded)`` array.
+
+    ``windows[n, c, *o, *j] = x[n, c, *(o * stride + j * dilation)]``, a zero-copy view; the
+    geometry is the caller's, already checked (its ``out`` windows fit in ``x``).
+    ``writeable`` only for scatter-adds that write each offset separately: windows overlap,
+    so one memory cell appears under several indices.
+    """
+    steps = x.strides[2:]
+    strides = (
+        *x.strides[:2],
+        *(step * s for step, s in zip(steps, geometry.stride)),
+        *(step * d for step, d in zip(steps, geometry.dilation)),
+    )
+    shape = (*x.shape[:2], *geometry.out, *geometry.kernel)
+    return as_strided(x, shape, strides, writeable=writeable)
 
 
 def sliding_windows(x, kernel_size, stride=1, dilation=1, *, writeable=False) -> np.ndarray:
@@ -37,7 +55,7 @@ def sliding_windows(x, kernel_size, stride=1, dilation=1, *, writeable=False) ->
     ndarray, shape ``(N, C, *out, *kernel_size)``
         ``windows[n, c, *o, *j] = x[n, c, *(o * stride + j * dilation)]``, with
         ``out = floor((size - dilation*(k-1) - 1) / stride) + 1`` from
-        :func:`convolab.shape.conv_output_size`.
+        :func:`convolab.shape.conv_geometry`.
 
     Examples
     --------
@@ -49,29 +67,8 @@ def sliding_windows(x, kernel_size, stride=1, dilation=1, *, writeable=False) ->
     x = np.asarray(x)
     if x.ndim < 3:
         raise shape_error("x", x.shape, "an array (N, C, *spatial) with at least 1 spatial axis")
-    try:
-        kernel, stride, dilation, out = _window_geometry(x.shape, kernel_size, stride, dilation)
-    except TypeError:  # lists are not hashable: validate without the cache
-        kernel, stride, dilation, out = _window_geometry.__wrapped__(
-            x.shape, kernel_size, stride, dilation
-        )
-    steps = x.strides[2:]
-    strides = (
-        *x.strides[:2],
-        *(step * s for step, s in zip(steps, stride)),
-        *(step * d for step, d in zip(steps, dilation)),
-    )
-    return as_strided(x, (*x.shape[:2], *out, *kernel), strides, writeable=writeable)
-
-
-@functools.lru_cache(maxsize=256, typed=True)
-def _window_geometry(shape, kernel_size, stride, dilation):
-    """Validated kernel, stride, dilation tuples and the window counts (cached: repeated)."""
-    ndim = len(shape) - 2
-    kernel = as_tuple(kernel_size, ndim, "kernel_size", minimum=1)
-    stride = as_tuple(stride, ndim, "stride", minimum=1)
-    dilation = as_tuple(dilation, ndim, "dilation", minimum=1)
-    return kernel, stride, dilation, conv_output_size(shape[2:], kernel, stride, 0, dilation)
+    geometry = conv_geometry(x.shape[2:], kernel_size, stride, 0, dilation, ndim=x.ndim - 2)
+    return windows_of(x, geometry, writeable=writeable)
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> np.ndarray:
@@ -81,9 +78,9 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> np.ndarray:
     ----------
     input : ndarray, shape ``(N, C, *spatial)`` or ``(C, *spatial)``
         ``len(spatial)`` is ``len(kernel_size)``, or 2 when ``kernel_size`` is an int
-        (torch's only case).
+        (torch's only case). ``N`` may be 0.
     kernel_size, dilation, padding, stride : int or tuple of int
-        ``padding`` is zero padding, in any form :func:`convolab.shape.resolve_padding` takes.
+        ``padding`` is zero padding, in any form :func:`convolab.shape.conv_geometry` takes.
 
     Returns
     -------
@@ -91,14 +88,13 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> np.ndarray:
         Column ``l`` holds the window of output cell ``l`` (row-major), channel-major then
         kernel offset; ``(C * prod(kernel_size), L)`` for unbatched input.
     """
-    ndim = len(kernel_size) if is_sequence(kernel_size) else 2
+    ndim = len(kernel_size) if is_sequence(kernel_size) and len(kernel_size) > 1 else 2
     x, unbatched = as_batched(input, ndim)
-    kernel = as_tuple(kernel_size, ndim, "kernel_size", minimum=1)
-    pads = resolve_padding(padding, x.shape[2:], kernel, stride, dilation)
-    windows = sliding_windows(pad_pairs(x, pads), kernel, stride, dilation)  # (N, C, *out, *k)
+    geometry = conv_geometry(x.shape[2:], kernel_size, stride, padding, dilation, ndim=ndim)
+    windows = windows_of(pad_pairs(x, geometry.pads), geometry)  # (N, C, *out, *k)
     n, c = x.shape[:2]
     out_axes = tuple(range(2, 2 + ndim))
     kernel_axes = tuple(range(2 + ndim, 2 + 2 * ndim))
     blocks = windows.transpose(0, 1, *kernel_axes, *out_axes)  # (N, C, *k, *out)
-    cols = blocks.reshape(n, c * math.prod(kernel), -1)  # (N, C*K, L)
-    return unbatch(cols, unbatched)
+    cols = blocks.reshape(n, c * math.prod(geometry.kernel), math.prod(geometry.out))
+    return cols[0] if unbatched else cols

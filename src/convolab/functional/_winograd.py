@@ -13,18 +13,19 @@ import math
 
 import numpy as np
 
-from convolab.functional._budget import plan_chunks
 from convolab.functional._pad import pad_pairs
+from convolab.functional._runtime import plan_chunks
+from convolab.shape import Geometry
 
-# Transforms of F(2, 3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks").
-B_T = np.array([[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]], dtype=np.float64)
+# The kernel transform of F(2, 3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural
+# Networks"); the input (B^T) and output (A^T) transforms are written out as additions in
+# _combine and _output_transform.
 G = np.array([[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]], dtype=np.float64)
-A_T = np.array([[1, 1, 1, 0], [0, 1, -1, -1]], dtype=np.float64)
 
 
-def winograd_applies(kernel, stride, dilation) -> bool:
+def winograd_applies(geometry: Geometry) -> bool:
     """True when F(2, 3) computes this convolution: kernel 3, stride 1, dilation 1."""
-    return all(k == 3 for k in kernel) and set(stride) == {1} and set(dilation) == {1}
+    return set(geometry.kernel) == {3} and set(geometry.stride) == {1} == set(geometry.dilation)
 
 
 def _transform(t: np.ndarray, matrix: np.ndarray, ndim: int) -> np.ndarray:

@@ -83,6 +83,12 @@ class Geometry:
             for o, s, span, p in zip(self.out, self.stride, self.span, self.padded)
         )
 
+    def as_conv(self) -> Geometry:
+        """The convolution whose input gradient this transposed convolution is: ``size`` and
+        ``out`` swapped, the same kernel, stride, dilation and pads (already checked)."""
+        return Geometry("conv", self.out, self.kernel, self.stride, self.dilation, self.pads,
+                        self.size)  # fmt: skip
+
 
 def window_tuples(ndim, size, kernel_size, stride, dilation):
     """``size``, ``kernel_size``, ``stride`` and ``dilation`` as validated ``ndim``-tuples."""
