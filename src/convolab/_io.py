@@ -1,9 +1,14 @@
-"""Writing files so that a crash never leaves a half-written file behind."""
+"""Writing files so that a crash never leaves a half-written file behind.
+
+atomic_path  -- a temporary path beside the target, renamed onto it only on success
+save_figure  -- a Matplotlib figure saved through atomic_path, then closed
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,3 +43,21 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         os.replace(tmp_path, path)
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+def save_figure(figure, path: str | os.PathLike, **savefig_kwargs) -> Path:
+    """Save a Matplotlib ``figure`` to ``path`` atomically, then close it; returns the path.
+
+    The format comes from the suffix of ``path`` (the temporary file keeps it). The figure is
+    closed even when saving fails: a figure made by ``pyplot`` stays in pyplot's registry,
+    and its memory with it, until it is closed.
+    """
+    path = Path(path)
+    try:
+        with atomic_path(path) as tmp:
+            figure.savefig(tmp, **savefig_kwargs)
+    finally:
+        pyplot = sys.modules.get("matplotlib.pyplot")  # not imported: no figure of its own
+        if pyplot is not None:
+            pyplot.close(figure)
+    return path

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
+
 import numpy as np
 import pytest
 from PIL import Image
 
 from convolab.cli import main
-from convolab.image import apply_kernel, read_image
+from convolab.image import apply_kernel, display_kernel, read_image
 
 RNG = np.random.default_rng(5)
 
@@ -135,7 +138,7 @@ def _bad_inputs(tmp_path, photo):
         ),
         "bad parameter": (
             [str(photo), "-k", "blur", "--sigma", "-1", "-o", out],
-            "sigma must be a finite number > 0",
+            "sigma must be a number > 0 and at most 50, got -1.0",
         ),
         "bad mode": (
             [str(photo), "-k", "blur", "--mode", "same", "-o", out],
@@ -224,17 +227,84 @@ def test_kernel_errors_from_the_library_reach_the_user(capsys, tmp_path, photo):
     code, _, err = run(
         capsys, str(photo), "-k", "box", "--size", "0", "-o", str(tmp_path / "o.png")
     )
-    assert code == 2 and "size must be an int >= 1, got 0" in err
+    assert code == 2 and "size must be an int from 1 to 301, got 0" in err
+
+
+def png_header(path, width: int, height: int) -> None:
+    """A PNG that claims ``width x height`` gray pixels (and holds a few): a bomb's header."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit gray
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    body = chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + body)
 
 
 def test_decompression_bomb_refused_with_the_default_limit(capsys, tmp_path):
     bomb = tmp_path / "bomb.png"
-    Image.new("1", (10_000, 9_000)).save(bomb)  # 90 Mpx of zeros: a ~10 kB file
-    assert bomb.stat().st_size < 200_000
+    png_header(bomb, 50_000, 50_000)  # 2.5 Gpx claimed in a 100-byte file
     out = tmp_path / "out.png"
     code, _, err = run(capsys, str(bomb), "-k", "blur", "-o", str(out))
-    assert code == 2 and "90000000 pixels (10000x9000), more than max_pixels=89478485" in err
+    assert code == 2 and err.count("\n") == 1
+    assert "2500000000 pixels (50000x50000), more than max_pixels=178956970" in err
     assert not out.exists()
+
+
+def test_kernel_parameters_out_of_range_are_refused_before_work(capsys, tmp_path, photo):
+    out = tmp_path / "out.png"
+    code, _, err = run(
+        capsys, str(photo), "-k", "motion_blur", "--length", "100000", "-o", str(out)
+    )
+    assert code == 2 and err == (
+        "convolab filter: error: length must be an int from 1 to 301, got 100000\n"
+    )
+    assert not out.exists()
+
+
+def test_kernel_option_help_states_the_bank_ranges():
+    from convolab.cli.filter import KERNEL_OPTIONS
+    from convolab.image._kernels import MAX_AMOUNT, MAX_SIGMA, MAX_SIZE
+
+    helps = {name: text for name, _, text in KERNEL_OPTIONS}
+    assert f"1 to {MAX_SIZE}" in helps["size"] and f"1 to {MAX_SIZE}" in helps["length"]
+    assert f"at most {MAX_SIGMA:g}" in helps["sigma"]
+    assert f"{-MAX_AMOUNT:g} to {MAX_AMOUNT:g}" in helps["amount"]
+
+
+@pytest.mark.parametrize("kernel", ["edges", "emboss", "blur"])
+def test_gray_filters_the_luminance(capsys, tmp_path, photo, kernel):
+    out = tmp_path / "gray.png"
+    code, _, err = run(capsys, str(photo), "-k", kernel, "--gray", "-o", str(out))
+    assert code == 0, err
+    luma = np.asarray(Image.open(photo).convert("L"))  # Pillow's BT.601 luma
+    np.testing.assert_array_equal(read_image(out), display_kernel(luma, kernel))
+    assert read_image(out).shape == (40, 56)
+
+
+def test_gray_keeps_alpha_and_applies_to_compare_and_matrix(capsys, tmp_path):
+    src = tmp_path / "rgba.png"
+    rgba = RNG.integers(0, 256, (20, 24, 4), dtype=np.uint8)
+    Image.fromarray(rgba).save(src)
+    out = tmp_path / "out.png"
+    assert run(capsys, str(src), "-k", "sobel_x", "--gray", "-o", str(out))[0] == 0
+    back = read_image(out)
+    assert back.shape == (20, 24, 2)
+    np.testing.assert_array_equal(back[..., 1], rgba[..., 3])
+    out = tmp_path / "m.png"
+    code, _, err = run(
+        capsys, str(src), "--matrix", "0,1,0", "--gray", "--scale", "clip", "-o", str(out)
+    )
+    assert code == 0, err
+    np.testing.assert_array_equal(read_image(out), np.asarray(Image.fromarray(rgba).convert("LA")))
+    grid = tmp_path / "grid.png"
+    assert run(capsys, str(src), "--compare", "blur,edges", "--gray", "-o", str(grid))[0] == 0
+    tiles = read_image(grid)
+    assert np.array_equal(tiles[..., 0], tiles[..., 1]) and np.array_equal(
+        tiles[..., 1], tiles[..., 2]
+    )
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
+
 import numpy as np
 import pytest
 from PIL import Image
 
-from convolab.image import FORMATS, read_image, sample_image, write_image
+from convolab import InputError
+from convolab.image import DEFAULT_MAX_PIXELS, FORMATS, read_image, sample_image, write_image
 
 RNG = np.random.default_rng(7)
 
@@ -56,9 +60,72 @@ def test_pixel_limit_is_checked_from_the_header(tmp_path):
     path = tmp_path / "big.png"
     Image.new("L", (100, 50)).save(path)
     assert read_image(path, max_pixels=5000).shape == (50, 100)
-    with pytest.raises(ValueError, match=r"5000 pixels \(100x50\), more than max_pixels=4999"):
+    with pytest.raises(InputError, match=r"5000 pixels \(100x50\), more than max_pixels=4999"):
         read_image(path, max_pixels=4999)
     assert Image.MAX_IMAGE_PIXELS is not None  # Pillow's own setting is restored
+
+
+def png_header(path, width: int, height: int) -> None:
+    """A PNG that claims ``width x height`` gray pixels and holds a few: a bomb's header."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    body = chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + body)
+
+
+@pytest.mark.parametrize("mode", [None, "L", "RGB"])
+def test_a_bomb_header_is_refused_before_decoding(tmp_path, mode):
+    bomb = tmp_path / "bomb.png"
+    png_header(bomb, 50_000, 50_000)
+    with pytest.raises(InputError, match=r"2500000000 pixels \(50000x50000\), more than max_pix"):
+        read_image(bomb, mode=mode)
+    assert DEFAULT_MAX_PIXELS == 2 * Image.MAX_IMAGE_PIXELS  # where Pillow itself refuses
+
+
+@pytest.mark.filterwarnings("error")  # Pillow's DecompressionBombWarning would fail the test
+def test_a_10000_by_10000_image_is_read_without_warnings(tmp_path):
+    path = tmp_path / "large.png"
+    Image.new("1", (10_000, 10_000), 1).save(path)  # 100 Mpx: Pillow would warn
+    image = read_image(path, mode="L")
+    assert image.shape == (10_000, 10_000) and image[0, 0] == 255 and image[-1, -1] == 255
+
+
+def test_modes_give_a_models_input(tmp_path):
+    rgb = RNG.integers(0, 256, (6, 7, 3), dtype=np.uint8)
+    Image.fromarray(rgb).save(tmp_path / "c.png")
+    np.testing.assert_array_equal(
+        read_image(tmp_path / "c.png", mode="L"), np.asarray(Image.fromarray(rgb).convert("L"))
+    )
+    deep = (np.arange(12, dtype=np.uint16).reshape(3, 4) * 5000).astype(np.uint16)
+    Image.fromarray(deep).save(tmp_path / "d.png")
+    np.testing.assert_array_equal(
+        read_image(tmp_path / "d.png", mode="RGB"),
+        np.repeat(np.rint(deep / 257).astype(np.uint8)[..., None], 3, axis=2),
+    )
+    with pytest.raises(InputError, match="mode must be one of 'L', 'RGB', got 'P'"):
+        read_image(tmp_path / "c.png", mode="P")
+
+
+def test_32_bit_integer_images_holding_16_bit_values_are_uint16(tmp_path):
+    values = np.array([[0, 300, 65535]], dtype=np.int32)
+    Image.fromarray(values, "I").save(tmp_path / "i.tif")
+    back = read_image(tmp_path / "i.tif")
+    assert back.dtype == np.uint16
+    np.testing.assert_array_equal(back, values)
+    np.testing.assert_array_equal(read_image(tmp_path / "i.tif", mode="L"), [[0, 1, 255]])
+
+
+def test_a_transparent_palette_entry_becomes_alpha(tmp_path):
+    image = Image.new("P", (4, 3), 1)
+    image.putpalette([0, 0, 0, 255, 255, 255])
+    image.info["transparency"] = 1
+    image.save(tmp_path / "t.png", transparency=1)
+    rgba = read_image(tmp_path / "t.png")
+    assert rgba.shape == (3, 4, 4) and np.all(rgba[..., 3] == 0)
 
 
 def test_bad_files(tmp_path):
@@ -66,13 +133,13 @@ def test_bad_files(tmp_path):
         read_image(tmp_path / "missing.png")
     text = tmp_path / "notes.png"
     text.write_text("not an image")
-    with pytest.raises(ValueError, match="is not an image file"):
+    with pytest.raises(InputError, match="is not an image file"):
         read_image(text)
     good = tmp_path / "good.png"
     Image.fromarray(RNG.integers(0, 256, (64, 64, 3), dtype=np.uint8)).save(good)
     cut = tmp_path / "cut.png"
     cut.write_bytes(good.read_bytes()[:400])
-    with pytest.raises(ValueError, match="truncated or corrupt"):
+    with pytest.raises(InputError, match="truncated or corrupt"):
         read_image(cut)
 
 

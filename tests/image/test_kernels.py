@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import tracemalloc
+
 import numpy as np
 import pytest
 import scipy.ndimage as ndi
 
+from convolab import InvalidTypeError, InvalidValueError
 from convolab.image import (
     ALIASES,
     get_kernel,
@@ -13,6 +17,7 @@ from convolab.image import (
     kernel_info,
     list_kernels,
 )
+from convolab.image._kernels import MAX_AMOUNT, MAX_SIGMA, MAX_SIZE, RANGES
 
 REQUIRED = {
     "identity",
@@ -120,13 +125,72 @@ def test_unknown_name_lists_close_matches():
 
 
 def test_parameter_errors_name_the_argument():
-    with pytest.raises(TypeError, match="'sharpen' accepts amount, got sigma"):
+    with pytest.raises(InvalidTypeError, match="'sharpen' accepts amount, got sigma"):
         get_kernel("sharpen", sigma=2)
-    with pytest.raises(ValueError, match="sigma must be a finite number > 0, got -1"):
+    with pytest.raises(
+        InvalidValueError, match="sigma must be a number > 0 and at most 50, got -1"
+    ):
         get_kernel("blur", sigma=-1)
-    with pytest.raises(ValueError, match="size must be an int >= 1, got 0"):
+    with pytest.raises(InvalidValueError, match="size must be an int from 1 to 301, got 0"):
         get_kernel("box", size=0)
-    with pytest.raises(TypeError, match="length must be an int"):
+    with pytest.raises(InvalidTypeError, match=r"length must be an int from 1 to 301, got 2\.5"):
         get_kernel("motion", length=2.5)
-    with pytest.raises(ValueError, match="operator must be one of"):
+    with pytest.raises(InvalidValueError, match="operator must be one of"):
         get_kernel_pair("edges", operator="canny")
+
+
+# Values just outside each parameter's range, and the largest/smallest ones inside it.
+OUTSIDE = {
+    "size": [0, -3, MAX_SIZE + 1, 100_000],
+    "length": [0, MAX_SIZE + 1, 100_000, 10**12],
+    "sigma": [0.0, -1.0, MAX_SIGMA * 1.001, 1e9, math.inf, math.nan],
+    "amount": [-MAX_AMOUNT - 0.5, MAX_AMOUNT + 0.5, math.inf, math.nan],
+    "angle": [math.inf, -math.inf, math.nan],
+    "operator": ["canny", ""],
+}
+INSIDE = {
+    "size": [1, MAX_SIZE],
+    "length": [1, MAX_SIZE],
+    "sigma": [1e-3, MAX_SIGMA],
+    "amount": [-MAX_AMOUNT, 0.0, MAX_AMOUNT],
+    "angle": [-720.0, 33.3, 1e6],
+    "operator": ["sobel", "scharr"],
+}
+PARAMETERS = [(name, p) for name in list_kernels() for p in kernel_info(name).params]
+
+
+def _build(name, **params):
+    info = kernel_info(name)
+    return get_kernel_pair(name, **params) if info.is_pair else (get_kernel(name, **params),)
+
+
+def test_every_parameter_has_a_documented_range():
+    assert {p for _, p in PARAMETERS} == set(RANGES) == set(OUTSIDE) == set(INSIDE)
+    for name, p in PARAMETERS:
+        assert kernel_info(name).ranges[p] == RANGES[p]
+        # the builder's docstring states the range (the bounds at least)
+        bounds = {"size": "301", "length": "301", "sigma": "50", "amount": "100"}.get(p, "")
+        assert p in kernel_info(name).build.__doc__ and bounds in kernel_info(name).build.__doc__
+
+
+@pytest.mark.parametrize(("name", "param"), PARAMETERS)
+def test_values_outside_the_range_are_refused_before_any_allocation(name, param):
+    for value in OUTSIDE[param]:
+        tracemalloc.start()
+        try:
+            with pytest.raises(InvalidValueError) as caught:
+                _build(name, **{param: value})
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert str(caught.value) == f"{param} must be {RANGES[param]}, got {value!r}"
+        assert peak < 100_000  # bytes: refused before any array was made
+
+
+@pytest.mark.parametrize(("name", "param"), PARAMETERS)
+def test_values_inside_the_range_build(name, param):
+    for value in INSIDE[param]:
+        for k in _build(name, **{param: value}):
+            assert np.all(np.isfinite(k)) and max(k.shape) <= MAX_SIZE
+    assert get_kernel("motion_blur", length=MAX_SIZE).shape == (MAX_SIZE, MAX_SIZE)
+    assert get_kernel("gaussian_blur", sigma=MAX_SIGMA).shape == (MAX_SIZE, MAX_SIZE)

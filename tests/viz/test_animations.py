@@ -9,7 +9,7 @@ import pytest
 import torch
 from PIL import Image
 
-from convolab import shape, signal, viz
+from convolab import InputError, shape, signal, viz
 
 # quad must never warn on our functions: a warning means a badly split integral
 pytestmark = pytest.mark.filterwarnings("error::scipy.integrate.IntegrationWarning")
@@ -216,7 +216,7 @@ def test_channels_figure(tmp_path):
         (
             lambda: viz.animate_signal("box", "box", frames=1),
             ValueError,
-            r"frames must be an int >= 2",
+            r"frames must be an int from 2 to 10000, got 1",
         ),
         (
             lambda: viz.animate_conv2d((9, 9), 3, stride=0),
@@ -234,8 +234,9 @@ def test_channels_figure(tmp_path):
     ],
 )
 def test_bad_input(call, error, match):
-    with pytest.raises(error, match=match):
+    with pytest.raises(error, match=match) as caught:
         call()
+    assert isinstance(caught.value, InputError)
 
 
 NAMES = list(signal.LIBRARY)

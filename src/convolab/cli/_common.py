@@ -1,14 +1,57 @@
-"""Helpers shared by the sub-commands: error type, argument parsers, safe output paths."""
+"""Helpers shared by the sub-commands: user errors, argument parsers, safe output paths."""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 from pathlib import Path
 
+from convolab._args import InputError
 
-class CLIError(Exception):
-    """A user error reported as one line on stderr with exit code 2."""
+# errno values that say something about a file the user named, not about convolab.
+USER_FILE_ERRNOS = frozenset(
+    {
+        errno.ENOENT,
+        errno.EACCES,
+        errno.EPERM,
+        errno.EISDIR,
+        errno.ENOTDIR,
+        errno.EEXIST,
+        errno.ENOSPC,
+        errno.EROFS,
+        errno.ENAMETOOLONG,
+        errno.ELOOP,
+        errno.EDQUOT,
+        errno.EFBIG,
+    }
+)
+# OSError subclasses that are about a user's path even when built with a message only.
+USER_FILE_ERRORS = (
+    FileNotFoundError,
+    FileExistsError,
+    PermissionError,
+    IsADirectoryError,
+    NotADirectoryError,
+)
+
+
+class CLIError(InputError):
+    """A user error of the command line, reported as one line on stderr with exit code 2."""
+
+
+def is_user_error(exc: BaseException) -> bool:
+    """True for an error the user's input causes, False for a bug of convolab.
+
+    User errors are :class:`~convolab.InputError` (every check of the library, and
+    :class:`CLIError`) and OSErrors about a file the user named: missing, no permission, a
+    directory where a file was expected, a full disk...
+    """
+    if isinstance(exc, InputError):
+        return True
+    if isinstance(exc, BrokenPipeError) or not isinstance(exc, OSError):
+        return False
+    return isinstance(exc, USER_FILE_ERRORS) or exc.errno in USER_FILE_ERRNOS
 
 
 def format_error(exc: BaseException) -> str:
@@ -30,6 +73,13 @@ def int_tuple(text: str) -> tuple[int, ...]:
             f"expected an int or ints joined by 'x' or ',', got {text!r}"
         ) from None
     return values
+
+
+def padding_spec(text: str) -> str | tuple[int, ...]:
+    """``'same'``, ``'valid'`` or :func:`int_tuple` (argparse ``type`` of ``--padding``)."""
+    if text in ("same", "valid"):
+        return text
+    return int_tuple(text)
 
 
 def scalar_or_tuple(values: tuple[int, ...]):

@@ -3,6 +3,9 @@
 ``signal``: g(t - tau) sliding over f(tau), the product's area, (f*g)(t).
 ``conv2d``: a kernel stepping over a grid, one frame per output cell (``--transposed``: per
 input cell). ``channels``: a static PNG of a multi-channel layer.
+
+Frames are drawn and written one at a time, so memory does not grow with their number; the
+number itself is bounded (``--frames`` up to ``viz.MAX_FRAMES``, grids up to ``viz.MAX_GRID``).
 """
 
 from __future__ import annotations
@@ -11,7 +14,13 @@ import argparse
 import shutil
 from pathlib import Path
 
-from convolab.cli._common import CLIError, check_output_path, int_tuple, scalar_or_tuple
+from convolab.cli._common import (
+    CLIError,
+    check_output_path,
+    int_tuple,
+    padding_spec,
+    scalar_or_tuple,
+)
 
 SIGNAL_NAMES = "box, triangle, gaussian, exponential, sawtooth, ramp"
 _GRID_FLAGS = ("input", "kernel", "padding")
@@ -38,7 +47,12 @@ def _register_signal(kinds) -> None:
         default=1.0,
         help="standard deviation of a gaussian operand (default 1)",
     )
-    p.add_argument("--frames", type=int, default=90, help="frames, one per t (default 90)")
+    p.add_argument(
+        "--frames",
+        type=int,
+        default=90,
+        help="frames, one per t: from 2 to 10000 (default 90)",
+    )
     p.add_argument("--fps", type=int, default=15, help="frames per second (default 15)")
     _output(p, "box.gif (or .mp4 with ffmpeg)")
     p.set_defaults(func=run)
@@ -56,7 +70,12 @@ def _register_conv2d(kinds) -> None:
     p.add_argument("--kernel", type=int_tuple, default=(3, 3), help="kernel size (default 3x3)")
     p.add_argument("--stride", type=int_tuple, default=(1,), help="stride (default 1)")
     p.add_argument("--dilation", type=int_tuple, default=(1,), help="dilation (default 1)")
-    p.add_argument("--padding", type=int_tuple, default=(0,), help="zero padding (default 0)")
+    p.add_argument(
+        "--padding",
+        type=padding_spec,
+        default=(0,),
+        help="zero padding per side: N, N,M per dimension, 'same' or 'valid' (default 0)",
+    )
     p.add_argument("--values", action="store_true", help="show numbers and the sums")
     p.add_argument(
         "--transposed",
@@ -81,7 +100,12 @@ def _register_channels(kinds) -> None:
     p.add_argument("--kernels", type=int, default=4, help="kernels K (default 4)")
     p.add_argument("--kernel", type=int_tuple, default=(3,), help="kernel size k (default 3)")
     p.add_argument("--stride", type=int_tuple, default=(1,), help="stride (default 1)")
-    p.add_argument("--padding", type=int_tuple, default=(0,), help="zero padding (default 0)")
+    p.add_argument(
+        "--padding",
+        type=padding_spec,
+        default=(0,),
+        help="zero padding per side: N, N,M per dimension, 'same' or 'valid' (default 0)",
+    )
     _output(p, "channels.png")
     p.set_defaults(func=run)
 
@@ -122,6 +146,17 @@ def _dims(values: tuple[int, ...], name: str, minimum: int) -> tuple[int, int]:
     return as_tuple(scalar_or_tuple(values), 2, name, minimum=minimum)
 
 
+def _padding(value, transposed: bool = False):
+    """``--padding``: 'same' / 'valid' as they are (not for a transposed convolution)."""
+    from convolab._args import invalid
+
+    if not isinstance(value, str):
+        return _dims(value, "--padding", 0)
+    if transposed:
+        raise invalid("--padding", value, "ints with --transposed (padding crops its output)")
+    return value
+
+
 def _check_fps(out: Path, fps: int) -> None:
     """``--fps`` >= 1, and at most 50 for a GIF (its delays are whole centiseconds)."""
     from convolab._args import as_int
@@ -134,16 +169,20 @@ def _check_sigma(sigma: float) -> float:
     """``--sigma`` finite and > 0, checked whether or not an operand is a gaussian."""
     import math
 
+    from convolab._args import invalid
+
     if not (math.isfinite(sigma) and sigma > 0):
-        raise ValueError(f"--sigma must be a positive finite number, got {sigma!r}")
+        raise invalid("--sigma", sigma, "a positive finite number")
     return sigma
 
 
 def _run_signal(args) -> str:
     from convolab import signal, viz
+    from convolab.viz._signal import check_frames
 
     f, g = signal.get_function(args.f, "--f"), signal.get_function(args.g, "--g")
     _check_sigma(args.sigma)
+    check_frames(args.frames, "--frames")  # before anything is drawn
     if args.sigma != 1.0:  # the library's gaussian has sigma 1
         f, g = (
             signal.gaussian(args.sigma) if name == "gaussian" else fn
@@ -164,7 +203,10 @@ def _run_conv2d(args) -> str:
     size = _dims(args.input, "--input", 1)
     check_grid(size, "--input")
     kernel, stride = _dims(args.kernel, "--kernel", 1), _dims(args.stride, "--stride", 1)
-    dilation, padding = _dims(args.dilation, "--dilation", 1), _dims(args.padding, "--padding", 0)
+    dilation, padding = (
+        _dims(args.dilation, "--dilation", 1),
+        _padding(args.padding, args.transposed),
+    )
     out = _check_output(args.output, args.force, (".gif", ".mp4"))
     _check_fps(out, args.fps)
     animation = viz.animate_conv2d(
@@ -186,27 +228,32 @@ def _run_conv2d(args) -> str:
 def _check_layer(args, size, kernel, stride, padding) -> None:
     """What channels_figure checks, with the flag names: --channels, --kernels, --kernel."""
     from convolab import shape
-    from convolab._args import as_int
+    from convolab._args import InputError, InvalidValueError, as_int, invalid
     from convolab.viz._channels import MAX_CHANNELS
 
     for flag, value in (("--channels", args.channels), ("--kernels", args.kernels)):
         if as_int(value, flag, minimum=1) > MAX_CHANNELS:
-            raise ValueError(f"{flag} must be an int from 1 to {MAX_CHANNELS}, got {value}")
+            raise invalid(flag, value, f"an int from 1 to {MAX_CHANNELS}")
     try:
         shape.conv_output_size(size, kernel, stride, padding)
-    except ValueError as exc:
-        given = {n: "x".join(map(str, v)) for n, v in vars(args).items() if n in _GRID_FLAGS}
-        raise ValueError(
+    except InputError as exc:
+        given = {n: _shown(v) for n, v in vars(args).items() if n in _GRID_FLAGS}
+        raise InvalidValueError(
             f"--kernel {given['kernel']} does not fit --input {given['input']} with "
             f"--padding {given['padding']} ({exc})"
         ) from None
+
+
+def _shown(value) -> str:
+    """A flag's value as typed: ``(9, 14)`` as ``9x14``, ``'same'`` as ``same``."""
+    return value if isinstance(value, str) else "x".join(map(str, value))
 
 
 def _run_channels(args) -> str:
     from convolab import viz
 
     size, kernel = _dims(args.input, "--input", 1), _dims(args.kernel, "--kernel", 1)
-    stride, padding = _dims(args.stride, "--stride", 1), _dims(args.padding, "--padding", 0)
+    stride, padding = _dims(args.stride, "--stride", 1), _padding(args.padding)
     _check_layer(args, size, kernel, stride, padding)
     out = _check_output(args.output, args.force, (".png",))
     picture = viz.channels_figure(size, args.channels, args.kernels, kernel, stride, padding)

@@ -5,12 +5,20 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-# Kernel parameters offered as options: (option, type, help).
+from convolab.cli._common import CLIError
+
+# Kernel parameters offered as options: (option, type, help). The ranges are those of
+# convolab.image._kernels.RANGES (a test holds the two together; importing the bank here
+# would slow down `convolab --help`).
 KERNEL_OPTIONS = (
-    ("size", int, "kernel size (identity, box_blur, gaussian_blur, unsharp_mask)"),
-    ("sigma", float, "Gaussian standard deviation in pixels (gaussian_blur, unsharp_mask)"),
-    ("amount", float, "strength of sharpen / unsharp_mask"),
-    ("length", int, "line length in pixels (motion_blur)"),
+    ("size", int, "kernel size, 1 to 301 (identity, box_blur, gaussian_blur, unsharp_mask)"),
+    (
+        "sigma",
+        float,
+        "Gaussian standard deviation in pixels, > 0 and at most 50 (gaussian_blur, unsharp_mask)",
+    ),
+    ("amount", float, "strength of sharpen / unsharp_mask, -100 to 100"),
+    ("length", int, "line length in pixels, 1 to 301 (motion_blur)"),
     ("angle", float, "line angle in degrees, counter-clockwise (motion_blur)"),
     ("operator", str, "x/y pair of edge_magnitude: sobel, prewitt or scharr"),
 )
@@ -52,6 +60,12 @@ def register(subparsers) -> None:
     p.add_argument("--cval", type=float, default=0.0, help="value outside for --mode constant")
     p.add_argument("--convolve", action="store_true", help="true convolution (flip the kernel)")
     p.add_argument(
+        "--gray",
+        action="store_true",
+        help="filter the luminance, as textbooks show edges and emboss: ITU-R BT.601 luma "
+        "0.299 R + 0.587 G + 0.114 B, exactly as Pillow's convert('L'); alpha is kept",
+    )
+    p.add_argument(
         "--scale",
         choices=("auto", "clip"),
         default="auto",
@@ -62,7 +76,8 @@ def register(subparsers) -> None:
         "--max-pixels",
         type=int,
         default=None,
-        help="refuse larger input images (default: Pillow's limit, ~89.5 Mpx)",
+        help="refuse larger input images, checked from the file's header before decoding "
+        "(default 178956970, where Pillow itself refuses: ~179 Mpx)",
     )
     for name, kind, text in KERNEL_OPTIONS:
         p.add_argument(f"--{name}", type=kind, default=None, help=text)
@@ -71,7 +86,6 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from convolab import image as cimage
-    from convolab.cli._common import CLIError
 
     if args.list:
         _print_bank(cimage)
@@ -101,7 +115,7 @@ def _run_matrix(cimage, args) -> int:
     """A user's kernel: checked (2-D, non-empty, finite) before the photo is read."""
     kernel = cimage.check_kernel(_parse_matrix(args.matrix))
     if any(given is not None for given in (getattr(args, n) for n, _, _ in KERNEL_OPTIONS)):
-        raise ValueError("kernel options (--size, --sigma, ...) apply to --kernel, not --matrix")
+        raise CLIError("kernel options (--size, --sigma, ...) apply to --kernel, not --matrix")
     out = _output(cimage, args)
     photo = _load(cimage, args)
     if kernel.shape[0] % 2 == 0 or kernel.shape[1] % 2 == 0:
@@ -120,21 +134,32 @@ def _run_matrix(cimage, args) -> int:
     return 0
 
 
+def _read_matrix_file(path: Path):
+    """A .npy array (no pickles), or the text of a kernel file; a bad file is a user error."""
+    import numpy as np
+
+    try:
+        return np.load(path) if path.suffix == ".npy" else path.read_text()
+    except (ValueError, EOFError) as exc:  # not a .npy / not text (UnicodeDecodeError)
+        kind = "a .npy array" if path.suffix == ".npy" else "a text file"
+        raise CLIError(f"--matrix file {str(path)!r} is not {kind}: {exc}") from None
+
+
 def _parse_matrix(text: str):
     import numpy as np
 
     if text.startswith("@"):
-        path = Path(text[1:])
-        if path.suffix == ".npy":
-            return np.load(path)
-        text = ";".join(path.read_text().splitlines())
+        content = _read_matrix_file(Path(text[1:]))
+        if not isinstance(content, str):
+            return content
+        text = ";".join(content.splitlines())
     rows = [r.replace(",", " ").split() for r in text.split(";") if r.strip()]
     if len({len(r) for r in rows}) > 1:
-        raise ValueError(f"--matrix rows must all have the same length, got {text!r}")
+        raise CLIError(f"--matrix rows must all have the same length, got {text!r}")
     try:
         return np.array([[float(v) for v in r] for r in rows]).reshape(len(rows), -1 if rows else 0)
     except ValueError:
-        raise ValueError(f"--matrix must hold numbers, got {text!r}") from None
+        raise CLIError(f"--matrix must hold numbers, got {text!r}") from None
 
 
 def _print_bank(cimage) -> None:
@@ -142,6 +167,10 @@ def _print_bank(cimage) -> None:
         info = cimage.kernel_info(name)
         params = ", ".join(f"{k}={v}" for k, v in info.params.items())
         print(f"{name:15s} {info.summary}" + (f"  [{params}]" if params else ""))
+    ranges = {
+        p: r for name in cimage.list_kernels() for p, r in cimage.kernel_info(name).ranges.items()
+    }
+    print("parameters: " + "; ".join(f"{p}: {r}" for p, r in ranges.items()))
     aliases = ", ".join(f"{a} = {t}" for a, t in sorted(cimage.ALIASES.items()))
     print(f"aliases: {aliases}")
 
@@ -155,7 +184,7 @@ def _params_for(cimage, name: str, args, strict: bool) -> dict:
     extra = sorted(set(given) - set(accepted))
     if strict and extra:
         accepts = ", ".join(f"--{p}" for p in accepted) or "no options"
-        raise ValueError(f"--{extra[0]} does not apply to kernel {name!r} (it takes {accepts})")
+        raise CLIError(f"--{extra[0]} does not apply to kernel {name!r} (it takes {accepts})")
     params = {n: v for n, v in given.items() if n in accepted}
     build_kernels(name, **params)  # validates the values before any work
     return params
@@ -167,7 +196,7 @@ def _output(cimage, args):
 
     out = check_output_path(args.output, args.force)
     if out.suffix.lower() not in cimage.FORMATS:
-        raise ValueError(f"output must end in one of {', '.join(cimage.FORMATS)}, got {str(out)!r}")
+        raise CLIError(f"output must end in one of {', '.join(cimage.FORMATS)}, got {str(out)!r}")
     return out
 
 
@@ -183,17 +212,21 @@ def _pixel_limit(cimage, given: int | None) -> int:
 
 
 def _load(cimage, args):
-    """The photo (``args.max_pixels`` already checked), the bundled one under the same limit."""
+    """The photo (``args.max_pixels`` already checked), the bundled one under the same limit.
+
+    With ``--gray``, its luminance (alpha kept).
+    """
     if args.photo is not None:
-        return cimage.read_image(args.photo, max_pixels=args.max_pixels)
-    photo = cimage.sample_image("astronaut")
-    height, width = photo.shape[:2]
-    if height * width > args.max_pixels:
-        raise ValueError(
-            f"the bundled photo has {height * width} pixels ({width}x{height}), "
-            f"more than --max-pixels={args.max_pixels}"
-        )
-    return photo
+        photo = cimage.read_image(args.photo, max_pixels=args.max_pixels)
+    else:
+        photo = cimage.sample_image("astronaut")
+        height, width = photo.shape[:2]
+        if height * width > args.max_pixels:
+            raise CLIError(
+                f"the bundled photo has {height * width} pixels ({width}x{height}), "
+                f"more than --max-pixels={args.max_pixels}"
+            )
+    return cimage.luminance(photo) if args.gray else photo
 
 
 def _filtered(cimage, photo, name: str, params: dict, args):

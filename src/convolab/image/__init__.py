@@ -25,7 +25,10 @@ METHODS            -- 'auto', 'separable', 'direct', 'fft'
 
 Images
 ------
-read_image         -- a PNG/JPEG/TIFF/BMP/WebP file as an array, with a pixel limit
+read_image         -- a PNG/JPEG/TIFF/BMP/WebP file as an array, with a pixel limit: the one
+                      image reader of convolab (filters, predict, inspect, folder data sets)
+convert_mode       -- an image as a model's uint8 gray ('L') or RGB input, alpha over white
+luminance          -- the gray version of an image: ITU-R BT.601 luma, as Pillow's 'L'
 write_image        -- an array to a file, atomically, never overwriting by surprise
 sample_image       -- a real photograph bundled with scikit-image (works offline)
 to_display         -- a filter response scaled for viewing (signed -> mid-grey, magnitude)
@@ -53,6 +56,7 @@ from convolab.image._kernels import (
     list_kernels,
 )
 from convolab.image._methods import METHODS
+from convolab.image._pixels import convert_mode, luminance
 
 __all__ = [
     "ALIASES",
@@ -64,6 +68,7 @@ __all__ = [
     "apply_kernel",
     "check_kernel",
     "compare_grid",
+    "convert_mode",
     "correlate_image",
     "display_kernel",
     "filter_image",
@@ -71,6 +76,7 @@ __all__ = [
     "get_kernel_pair",
     "kernel_info",
     "list_kernels",
+    "luminance",
     "read_image",
     "sample_image",
     "to_display",

@@ -1,4 +1,9 @@
-"""Reading and writing images with Pillow: a pixel limit, clear errors, atomic writes."""
+"""Reading and writing images with Pillow: a pixel limit, clear errors, atomic writes.
+
+:func:`read_image` is the one image reader of convolab: the filters, ``predict``, ``inspect``
+and the folder data set all read through it, with the same pixel limit and the same rules for
+16-bit, alpha and gray images (:mod:`convolab.image._pixels`).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
-from convolab._args import as_choice, as_int, invalid
+from convolab._args import InvalidValueError, as_choice, as_int, invalid
 from convolab._io import atomic_path
+from convolab.image._pixels import MODES, convert_mode
 
-# Pillow's own default for Image.MAX_IMAGE_PIXELS (about 0.25 GiB of 24-bit pixels).
-DEFAULT_MAX_PIXELS = 89_478_485
+# The size at which Pillow itself refuses an image (twice Image.MAX_IMAGE_PIXELS, where it
+# starts to warn): a 10000 x 10000 photo passes, a decompression bomb does not.
+DEFAULT_MAX_PIXELS = 178_956_970
 FORMATS = {
     ".png": "PNG",
     ".jpg": "JPEG",
@@ -44,7 +51,9 @@ _CONVERT = {
 }
 
 
-def read_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+def read_image(
+    path, *, max_pixels: int = DEFAULT_MAX_PIXELS, mode: str | None = None
+) -> np.ndarray:
     """An image file as an array: ``(H, W)``, ``(H, W, 2)`` (gray+alpha), RGB or RGBA.
 
     Parameters
@@ -53,16 +62,24 @@ def read_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
         Any format Pillow reads (PNG, JPEG, TIFF, BMP, WebP, ...); the first frame.
     max_pixels : int
         Refuse images with more pixels (decompression bombs: a small file that decodes to
-        gigabytes). Checked from the header, before anything is decoded.
+        gigabytes). Checked from the header, before anything is decoded. The default,
+        178,956,970, is where Pillow itself refuses; Pillow's own check and warning are off.
+    mode : {None, 'L', 'RGB'}
+        None: the image as stored. 'L' / 'RGB': uint8 ``(H, W)`` / ``(H, W, 3)``, as a model
+        takes it: 16-bit scaled to 8, alpha composited over white, gray <-> RGB by BT.601
+        luminance (:func:`convolab.image.convert_mode`).
 
     Returns
     -------
     ndarray
-        uint8 for 8-bit images, uint16 for 16-bit grayscale, float32 for float TIFFs.
+        uint8 for 8-bit images, uint16 for 16-bit grayscale, float32 for float TIFFs
+        (``mode=None``); uint8 with a ``mode``.
     """
     from PIL import Image, UnidentifiedImageError
 
     max_pixels = as_int(max_pixels, "max_pixels", minimum=1)
+    if mode is not None:
+        as_choice(mode, "mode", MODES)
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
@@ -70,18 +87,19 @@ def read_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
         with _pillow_check_disabled(), Image.open(path) as img:
             _check_pixels(img.size, max_pixels, path)
             img.load()
-            return _to_array(img)
+            image = _to_array(img)
     except UnidentifiedImageError:
-        raise ValueError(
+        raise InvalidValueError(
             f"{str(path)!r} is not an image file Pillow can read "
             f"({', '.join(sorted(set(FORMATS.values())))}, ...)"
         ) from None
     except (OSError, SyntaxError, EOFError) as exc:
         if isinstance(exc, (FileNotFoundError, IsADirectoryError, PermissionError)):
             raise
-        raise ValueError(
+        raise InvalidValueError(
             f"cannot decode image {str(path)!r} (truncated or corrupt?): {exc}"
         ) from None
+    return image if mode is None else convert_mode(image, mode)
 
 
 @contextlib.contextmanager
@@ -102,13 +120,20 @@ def _pillow_check_disabled():
 def _check_pixels(size: tuple[int, int], max_pixels: int, path: Path) -> None:
     width, height = size
     if width * height > max_pixels:
-        raise ValueError(
+        raise InvalidValueError(
             f"image {str(path)!r} has {width * height} pixels ({width}x{height}), "
-            f"more than max_pixels={max_pixels}; raise the limit if you trust it"
+            f"more than max_pixels={max_pixels} (a decompression bomb?); raise the limit "
+            "(--max-pixels) if you trust the file"
         )
 
 
 def _to_array(img) -> np.ndarray:
+    if img.mode == "I":  # 32-bit integers: 16-bit data in most files (PNG, TIFF)
+        array = np.asarray(img)
+        in_range = array.size and array.min() >= 0 and array.max() <= 65535
+        return array.astype(np.uint16) if in_range else array.astype(np.float32)
+    if img.mode == "P" and "transparency" in img.info:
+        img = img.convert("RGBA")  # a palette with a transparent entry: keep it as alpha
     if img.mode not in _KEEP:
         img = img.convert(_CONVERT.get(img.mode, "RGB"))
     array = np.asarray(img)

@@ -7,6 +7,9 @@ and ``cv2.filter2D``. So ``sobel_x`` is positive where brightness increases to t
 A bank entry builds either one matrix (a linear filter) or an ``x``/``y`` pair whose responses
 are combined as the gradient magnitude ``sqrt(gx**2 + gy**2)`` (``edge_magnitude``), which no
 single kernel can compute.
+
+Every parameter has a range (:data:`RANGES`), checked before any array is made: a kernel is
+at most :data:`MAX_SIZE` pixels a side, so no parameter can ask for gigabytes.
 """
 
 from __future__ import annotations
@@ -14,12 +17,33 @@ from __future__ import annotations
 import difflib
 import inspect
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from convolab._args import as_choice, as_int, invalid, wrong_type
+from convolab._args import (
+    InvalidTypeError,
+    InvalidValueError,
+    as_choice,
+    invalid,
+    is_int,
+    wrong_type,
+)
+
+MAX_SIZE = 301  # pixels a side: 90,601 taps, far beyond any textbook kernel
+MAX_SIGMA = 50.0  # pixels: the default size 2 ceil(3 sigma) + 1 is then MAX_SIZE
+MAX_AMOUNT = 100.0  # sharpening strength, either sign
+# What each parameter of the bank accepts; the messages and `convolab filter --help` say it.
+RANGES = {
+    "size": f"an int from 1 to {MAX_SIZE}",
+    "length": f"an int from 1 to {MAX_SIZE}",
+    "sigma": f"a number > 0 and at most {MAX_SIGMA:g}",
+    "amount": f"a number from {-MAX_AMOUNT:g} to {MAX_AMOUNT:g}",
+    "angle": "a finite number of degrees",
+    "operator": "one of 'sobel', 'prewitt', 'scharr'",
+}
 
 
 @dataclass(frozen=True)
@@ -36,6 +60,11 @@ class KernelInfo:
         """Parameter names and their defaults."""
         sig = inspect.signature(self.build)
         return {n: p.default for n, p in sig.parameters.items()}
+
+    @property
+    def ranges(self) -> dict[str, str]:
+        """What each parameter accepts, e.g. ``{'size': 'an int from 1 to 301'}``."""
+        return {name: RANGES[name] for name in self.params}
 
     @property
     def is_pair(self) -> bool:
@@ -70,14 +99,31 @@ def _register(summary: str, response: str):
     return decorator
 
 
-def _real(value, name: str, *, positive: bool = False) -> float:
-    """A finite Python float (strictly positive when ``positive``)."""
-    expected = "a finite number > 0" if positive else "a finite number"
+def _count(value, name: str) -> int:
+    """An int from 1 to :data:`MAX_SIZE` (``size``, ``length``)."""
+    if not is_int(value):
+        raise wrong_type(name, value, RANGES[name])
+    if not 1 <= operator.index(value) <= MAX_SIZE:
+        raise invalid(name, value, RANGES[name])
+    return operator.index(value)
+
+
+def _real(value, name: str, low: float = -math.inf, high: float = math.inf) -> float:
+    """A finite Python float in ``[low, high]``; ``sigma`` must also be > 0."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise wrong_type(name, value, expected)
-    if not math.isfinite(value) or (positive and value <= 0):
-        raise invalid(name, value, expected)
+        raise wrong_type(name, value, RANGES[name])
+    inside = math.isfinite(value) and low <= value <= high and (name != "sigma" or value > 0)
+    if not inside:
+        raise invalid(name, value, RANGES[name])
     return float(value)
+
+
+def _sigma(value) -> float:
+    return _real(value, "sigma", 0.0, MAX_SIGMA)
+
+
+def _amount(value) -> float:
+    return _real(value, "amount", -MAX_AMOUNT, MAX_AMOUNT)
 
 
 def _delta(size: int) -> np.ndarray:
@@ -88,8 +134,8 @@ def _delta(size: int) -> np.ndarray:
 
 def _gaussian(size, sigma) -> np.ndarray:
     """Normalised 2-D Gaussian; ``size`` defaults to ``2 * ceil(3 sigma) + 1`` (99.7% mass)."""
-    sigma = _real(sigma, "sigma", positive=True)
-    size = 2 * math.ceil(3 * sigma) + 1 if size is None else as_int(size, "size", minimum=1)
+    sigma = _sigma(sigma)
+    size = 2 * math.ceil(3 * sigma) + 1 if size is None else _count(size, "size")
     t = np.arange(size) - (size - 1) / 2  # (size,) offsets from the centre
     g = np.exp(-0.5 * (t / sigma) ** 2)
     g /= g.sum()
@@ -98,34 +144,49 @@ def _gaussian(size, sigma) -> np.ndarray:
 
 @_register("leaves the image unchanged: a single 1 at the anchor", "image")
 def identity(size=3):
-    """``size x size`` zeros with 1 at the centre: ``[[0,0,0],[0,1,0],[0,0,0]]``."""
-    return (_delta(as_int(size, "size", minimum=1)),)
+    """``size x size`` zeros with 1 at the centre: ``[[0,0,0],[0,1,0],[0,0,0]]``.
+
+    ``size``: an int from 1 to 301.
+    """
+    return (_delta(_count(size, "size")),)
 
 
 @_register("box (mean) blur: every pixel becomes the mean of its size x size window", "image")
 def box_blur(size=3):
-    """``ones((size, size)) / size**2``; rank 1."""
-    size = as_int(size, "size", minimum=1)
+    """``ones((size, size)) / size**2``; rank 1. ``size``: an int from 1 to 301."""
+    size = _count(size, "size")
     return (np.full((size, size), 1.0 / size**2),)
 
 
 @_register("Gaussian blur: weights exp(-r^2 / 2 sigma^2), smooth and isotropic", "image")
 def gaussian_blur(size=None, sigma=1.0):
-    """``g g^T`` with ``g[t] ~ exp(-t^2 / (2 sigma^2))`` normalised to sum 1; rank 1."""
+    """``g g^T`` with ``g[t] ~ exp(-t^2 / (2 sigma^2))`` normalised to sum 1; rank 1.
+
+    ``sigma``: a number in (0, 50]; ``size``: an int from 1 to 301, default
+    ``2 ceil(3 sigma) + 1``.
+    """
     return (_gaussian(size, sigma),)
 
 
 @_register("sharpen: identity minus amount x Laplacian, [[0,-1,0],[-1,5,-1],[0,-1,0]]", "image")
 def sharpen(amount=1.0):
-    """``delta - amount * laplacian4``: centre ``1 + 4 amount``, 4-neighbours ``-amount``."""
-    return (_delta(3) - _real(amount, "amount") * _LAPLACIAN4,)
+    """``delta - amount * laplacian4``: centre ``1 + 4 amount``, 4-neighbours ``-amount``.
+
+    ``amount``: a number from -100 to 100 (negative amounts smooth).
+    """
+    return (_delta(3) - _amount(amount) * _LAPLACIAN4,)
 
 
 @_register("unsharp mask: (1 + amount) x image - amount x Gaussian blur", "image")
 def unsharp_mask(size=None, sigma=1.0, amount=1.0):
-    """``(1 + amount) delta - amount G``: adds back the detail the blur removes."""
+    """``(1 + amount) delta - amount G``: adds back the detail the blur removes.
+
+    ``amount``: a number from -100 to 100; ``sigma``: a number in (0, 50]; ``size``: an int
+    from 1 to 301, default ``2 ceil(3 sigma) + 1``.
+    """
+    amount = _amount(amount)
     blur = _gaussian(size, sigma)
-    return ((1 + _real(amount, "amount")) * _delta(blur.shape[0]) - _real(amount, "amount") * blur,)
+    return ((1 + amount) * _delta(blur.shape[0]) - amount * blur,)
 
 
 _LAPLACIAN4 = np.array([[0.0, 1, 0], [1, -4, 1], [0, 1, 0]])
@@ -190,7 +251,10 @@ def scharr_y():
 
 @_register("edge magnitude sqrt(gx^2 + gy^2) of an x/y pair (sobel, prewitt, scharr)", "magnitude")
 def edge_magnitude(operator="sobel"):
-    """The pair ``(<operator>_x, <operator>_y)``; the response is ``hypot(gx, gy)``."""
+    """The pair ``(<operator>_x, <operator>_y)``; the response is ``hypot(gx, gy)``.
+
+    ``operator``: one of 'sobel', 'prewitt', 'scharr'.
+    """
     op = as_choice(operator, "operator", tuple(_GRADIENTS))
     gx = _derivative(_GRADIENTS[op])
     return (gx, gx.T)
@@ -213,9 +277,10 @@ def motion_blur(length=9, angle=0.0):
     """A ``length x length`` anti-aliased line through the centre, counter-clockwise from +x.
 
     Each cell gets ``max(0, 1 - d)`` with ``d`` its distance to the segment (so ``angle=0``
-    is one row of ``1/length``), then the weights are normalised to sum 1.
+    is one row of ``1/length``), then the weights are normalised to sum 1. ``length``: an
+    int from 1 to 301; ``angle``: any finite number of degrees.
     """
-    length = as_int(length, "length", minimum=1)
+    length = _count(length, "length")
     theta = math.radians(_real(angle, "angle"))
     t = np.arange(length) - (length - 1) / 2  # (L,) cell offsets from the centre
     x, y = np.meshgrid(t, -t)  # image rows grow downwards, so y points up as -row
@@ -240,7 +305,7 @@ def kernel_info(name: str) -> KernelInfo:
     if key not in _BANK:
         close = difflib.get_close_matches(key, list_kernels(aliases=True), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise ValueError(
+        raise InvalidValueError(
             f"kernel must be one of {', '.join(list_kernels())} (or an alias: "
             f"{', '.join(sorted(ALIASES))}), got {name!r}{hint}"
         )
@@ -253,7 +318,7 @@ def build_kernels(name: str, **params) -> tuple[np.ndarray, ...]:
     unknown = sorted(set(params) - set(info.params))
     if unknown:
         accepted = ", ".join(info.params) or "no parameters"
-        raise TypeError(f"kernel {info.name!r} accepts {accepted}, got {', '.join(unknown)}")
+        raise InvalidTypeError(f"kernel {info.name!r} accepts {accepted}, got {', '.join(unknown)}")
     return info.build(**params)
 
 
@@ -281,7 +346,7 @@ def get_kernel(name: str, **params) -> np.ndarray:
     """
     kernels = build_kernels(name, **params)
     if len(kernels) != 1:
-        raise ValueError(
+        raise InvalidValueError(
             f"kernel {kernel_info(name).name!r} is not one matrix: it combines an x/y pair "
             "as sqrt(gx^2 + gy^2); use get_kernel_pair() or apply_kernel()"
         )
@@ -292,5 +357,5 @@ def get_kernel_pair(name: str = "edge_magnitude", **params) -> tuple[np.ndarray,
     """The ``(kernel_x, kernel_y)`` pair of a magnitude entry such as ``'edges'``."""
     kernels = build_kernels(name, **params)
     if len(kernels) != 2:
-        raise ValueError(f"kernel {kernel_info(name).name!r} is one matrix, not an x/y pair")
+        raise InvalidValueError(f"kernel {kernel_info(name).name!r} is one matrix, not an x/y pair")
     return kernels

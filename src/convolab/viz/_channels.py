@@ -16,7 +16,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from convolab import shape
 from convolab._args import as_int, as_tuple, invalid
-from convolab._io import atomic_path
+from convolab._io import save_figure
 from convolab.viz._frames import check_suffix, new_figure, render
 
 MAX_CHANNELS = 16  # more slabs than this no longer read as a stack
@@ -56,10 +56,7 @@ class Picture:
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write a ``.png`` atomically; returns the path."""
-        out = check_suffix(path, (".png",))
-        with atomic_path(out) as tmp:
-            self.figure.savefig(tmp, format="png")
-        return out
+        return save_figure(self.figure, check_suffix(path, (".png",)), format="png")
 
 
 def _colour(index: int) -> str:

@@ -126,13 +126,32 @@ def _scene(title: str, panels, symbols, entries) -> _Scene:
     return _Scene(fig, grids, fontsize, hull(ax), ax.set_title("", fontsize=11))
 
 
+class _Scenes:
+    """Fresh scenes for each drawing of the frames (frames paint into their scene as they go).
+
+    The first scene is built at once, for the cells' pixel positions, and used by the first
+    drawing; later drawings build their own.
+    """
+
+    def __init__(self, build):
+        self.build, self.ready = build, build()
+
+    def pixels(self) -> dict:
+        inp, _, res = self.ready.grids
+        return {"input_pixels": inp.pixels(), "output_pixels": res.pixels()}
+
+    def take(self) -> _Scene:
+        scene, self.ready = self.ready, None
+        return scene if scene is not None else self.build()
+
+
 def _tap_colours(on_padding: np.ndarray) -> np.ndarray:
     """Tap colour per cell: lighter where the cell is padding (or cropped away)."""
     return np.where(on_padding.ravel(), COLOURS["tap_padding"], COLOURS["tap"])
 
 
-def _conv_frames(steps, size, pads, kernel, w, numbers, title: str):
-    """Draw one image per :class:`ConvFrame`; ``numbers`` is ``(padded input, output)`` or None."""
+def _conv_scene(steps, size, pads, kernel, w, numbers, title: str) -> _Scene:
+    """The scene of a convolution; ``numbers`` is ``(padded input, output)`` or None."""
     padded = (size[0] + sum(pads[0]), size[1] + sum(pads[1]))
     out = (steps[-1].output[0] + 1, steps[-1].output[1] + 1)
     is_pad = functional.pad(np.zeros(size, bool), _torch_pad(pads), value=True)  # (Hp, Wp)
@@ -157,10 +176,19 @@ def _conv_frames(steps, size, pads, kernel, w, numbers, title: str):
         ker.write(w, scene.fontsize)
         res.write(numbers[1], scene.fontsize, animated=True)
     scene.layers = Layers(scene.fig, [scene.box, scene.caption])
-    images = [
-        _conv_frame(scene, step, f"step {k + 1} of {len(steps)}") for k, step in enumerate(steps)
-    ]
-    return images, {"input_pixels": inp.pixels(), "output_pixels": res.pixels()}
+    return scene
+
+
+def _conv_frames(steps, *scene_args):
+    """One image per :class:`ConvFrame`, drawn on demand; and the cells' pixel positions."""
+    scenes = _Scenes(lambda: _conv_scene(steps, *scene_args))
+
+    def draw():
+        scene = scenes.take()
+        for k, step in enumerate(steps):
+            yield _conv_frame(scene, step, f"step {k + 1} of {len(steps)}")
+
+    return draw, scenes.pixels()
 
 
 def _conv_frame(scene: _Scene, step, counter: str):
@@ -213,7 +241,7 @@ def _animate_conv(size, kernel, stride, padding, dilation, values: bool, seed: i
         steps = [replace(step, value=float(y[step.output])) for step in steps]
     title = _title("conv", size, kernel, stride, padding, dilation, out)
     numbers = (xp[0, 0], y) if values else None
-    images, pixels = _conv_frames(steps, size, pads, kernel, w, numbers, title)
+    draw, pixels = _conv_frames(steps, size, pads, kernel, w, numbers, title)
     info = {
         "input_size": size,
         "output_size": out,
@@ -224,11 +252,11 @@ def _animate_conv(size, kernel, stride, padding, dilation, values: bool, seed: i
         "output": y,
         **pixels,
     }
-    return images, steps, info
+    return draw, steps, info
 
 
-def _scatter_frames(steps, size, pad, kernel, x, w, partials, title: str):
-    """Draw one image per :class:`ScatterFrame`; ``partials[k]`` are the sums after step k."""
+def _scatter_scene(steps, size, pad, kernel, x, w, values: bool, title: str) -> _Scene:
+    """The scene of a transposed convolution, numbers written when ``values``."""
     full = tuple(int(v) for v in _full_grid(steps))
     out = (full[0] - 2 * pad[0], full[1] - 2 * pad[1])
     inside = np.zeros(full, bool)
@@ -249,16 +277,26 @@ def _scatter_frames(steps, size, pad, kernel, x, w, partials, title: str):
         SCATTER_LEGEND,
     )
     inp, ker, res = scene.grids
-    if partials is not None:
+    if values:
         inp.write(x, scene.fontsize)
         ker.write(w, scene.fontsize)
         res.write(np.zeros(full), scene.fontsize, animated=True)  # texts set per step
     scene.layers = Layers(scene.fig, [scene.box, scene.caption])
-    images = []
-    for k, step in enumerate(steps):
-        sums = None if partials is None else np.pad(partials[k], [(p, p) for p in pad])
-        images.append(_scatter_frame(scene, step, f"step {k + 1} of {len(steps)}", sums))
-    return images, {"input_pixels": inp.pixels(), "output_pixels": res.pixels()}
+    return scene
+
+
+def _scatter_frames(steps, size, pad, kernel, x, w, partials, title: str):
+    """One image per :class:`ScatterFrame`, drawn on demand; ``partials[k]``: sums after k."""
+    args = (steps, size, pad, kernel, x, w, partials is not None, title)
+    scenes = _Scenes(lambda: _scatter_scene(*args))
+
+    def draw():
+        scene = scenes.take()
+        for k, step in enumerate(steps):
+            sums = None if partials is None else np.pad(partials[k], [(p, p) for p in pad])
+            yield _scatter_frame(scene, step, f"step {k + 1} of {len(steps)}", sums)
+
+    return draw, scenes.pixels()
 
 
 def _scatter_frame(scene: _Scene, step, counter: str, sums):
@@ -296,7 +334,7 @@ def _animate_transpose(size, kernel, stride, padding, dilation, values: bool, se
     if values:
         steps = [replace(step, values=y[k]) for k, step in enumerate(steps)]
     title = _title("transpose", size, kernel, stride, padding, dilation, out)
-    images, pixels = _scatter_frames(steps, size, pad, kernel, x, w, y if values else None, title)
+    draw, pixels = _scatter_frames(steps, size, pad, kernel, x, w, y if values else None, title)
     info = {
         "input_size": size,
         "output_size": out,
@@ -307,7 +345,7 @@ def _animate_transpose(size, kernel, stride, padding, dilation, values: bool, se
         "output": y[-1],
         **pixels,
     }
-    return images, steps, info
+    return draw, steps, info
 
 
 def animate_conv2d(
@@ -355,8 +393,8 @@ def animate_conv2d(
     check_gif_fps(path, fps)  # before any drawing
     check_grid(size, "input_size")
     make = _animate_transpose if transposed else _animate_conv
-    images, steps, info = make(size, kernel, stride, padding, dilation, bool(values), seed)
-    animation = Animation(images, steps, fps, info)
+    draw, steps, info = make(size, kernel, stride, padding, dilation, bool(values), seed)
+    animation = Animation(draw, steps, fps, info)
     if path is not None:
         animation.save(path)
     return animation

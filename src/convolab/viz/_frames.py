@@ -1,17 +1,15 @@
 """Frames: from a Matplotlib figure to an image, and from images to a GIF or an MP4.
 
 Figures are drawn on a bare Agg canvas (no pyplot, no global backend switch), so the
-animations work in scripts, notebooks and tests alike. GIFs share one palette built from a
-few frames and are written without dithering: flat plot colours then compress to a few
-kilobytes per frame.
+animations work in scripts, notebooks and tests alike. An :class:`Animation` draws its frames
+on demand and :meth:`Animation.save` streams them to the encoder (:mod:`convolab.viz._gif`,
+:mod:`convolab.viz._mp4`) one at a time: memory does not grow with the number of frames.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -21,10 +19,9 @@ from PIL import Image
 
 from convolab._args import as_int, invalid
 from convolab._io import atomic_path
+from convolab.viz._gif import GifWriter
+from convolab.viz._mp4 import Mp4Writer
 
-PALETTE_COLOURS = 63  # plenty for flat plot colours plus their anti-aliased edges
-CLEAR = PALETTE_COLOURS  # the 64th palette entry: transparent, "unchanged since last frame"
-HOLD_LAST_MS = 1500  # the finished picture stays up a moment before the loop restarts
 SUFFIXES = (".gif", ".mp4")
 MAX_GIF_FPS = 50  # a GIF stores delays in centiseconds: 2 cs is the shortest that plays
 
@@ -77,90 +74,6 @@ class Layers:
         self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
 
 
-def _shared_palette(frames: list[Image.Image]) -> Image.Image:
-    """One adaptive palette for the whole animation, learnt from first, middle and last frame."""
-    picks = [frames[0], frames[len(frames) // 2], frames[-1]]
-    width, height = picks[0].size
-    strip = Image.new("RGB", (width, height * len(picks)))
-    for i, frame in enumerate(picks):
-        strip.paste(frame, (0, i * height))
-    return strip.quantize(colors=PALETTE_COLOURS, method=Image.Quantize.MAXCOVERAGE)
-
-
-def _deltas(frames: list[Image.Image], palette: Image.Image):
-    """Indexed frames; from the second on, pixels unchanged since the previous one are clear.
-
-    This is what Pillow's ``optimize`` does for GIFs, in NumPy: it is the part that makes a
-    GIF of mostly still frames small, and Pillow's own loop over pixels is slow.
-    """
-    colours = palette.getpalette()[: 3 * PALETTE_COLOURS]
-    colours += [0] * (3 * PALETTE_COLOURS - len(colours)) + [255, 0, 255]  # CLEAR, never shown
-    previous = None
-    for frame in frames:
-        current = np.asarray(frame.quantize(palette=palette, dither=Image.Dither.NONE))  # (H, W)
-        shown = current if previous is None else np.where(current == previous, CLEAR, current)
-        previous = current
-        image = Image.frombytes("P", frame.size, shown.astype(np.uint8).tobytes())
-        image.putpalette(colours)
-        yield image
-
-
-def write_gif(frames: list[Image.Image], path: Path, fps: int) -> None:
-    """Write ``frames`` as a looping GIF at ``fps`` frames per second."""
-    durations = [round(1000 / fps)] * len(frames)
-    durations[-1] += HOLD_LAST_MS
-    indexed = _deltas(frames, _shared_palette(frames))
-    first = next(indexed)
-    # disposal 1 keeps each frame under the next, so the clear pixels show the previous one
-    first.save(
-        path,
-        format="GIF",
-        save_all=True,
-        append_images=indexed,
-        duration=durations,
-        loop=0,
-        transparency=CLEAR,
-        disposal=1,
-        optimize=False,
-    )
-
-
-def write_mp4(frames: list[Image.Image], path: Path, fps: int) -> None:
-    """Write ``frames`` as an H.264 MP4 through the ``ffmpeg`` program (which must be on PATH)."""
-    ffmpeg = shutil.which("ffmpeg")
-    if ffmpeg is None:
-        raise invalid("path", str(path), "a .gif file: writing .mp4 needs ffmpeg on PATH")
-    width, height = frames[0].size
-    command = [
-        ffmpeg,
-        "-loglevel",
-        "error",
-        "-y",
-        "-f",
-        "rawvideo",
-        "-pix_fmt",
-        "rgb24",
-        "-s",
-        f"{width}x{height}",
-        "-r",
-        str(fps),
-        "-i",
-        "-",
-        # yuv420p needs even sizes; the pad filter adds at most one white pixel
-        "-vf",
-        "pad=ceil(iw/2)*2:ceil(ih/2)*2:color=white",
-        "-pix_fmt",
-        "yuv420p",
-        "-vcodec",
-        "libx264",
-        "-f",
-        "mp4",
-        str(path),
-    ]
-    data = b"".join(frame.tobytes() for frame in frames)
-    subprocess.run(command, input=data, check=True, capture_output=True)
-
-
 def check_gif_fps(path, fps: int, name: str = "fps") -> None:
     """Refuse ``fps`` above :data:`MAX_GIF_FPS` when ``path`` is a ``.gif`` (else nothing)."""
     if path is not None and Path(path).suffix.lower() == ".gif" and fps > MAX_GIF_FPS:
@@ -176,33 +89,72 @@ def check_suffix(path, allowed=SUFFIXES) -> Path:
     return out
 
 
-@dataclass
 class Animation:
-    """Frames of an animation and what each frame shows.
+    """The frames of an animation, drawn on demand, and what each frame shows.
 
-    ``frames`` are RGB PIL images; ``metadata[i]`` describes ``frames[i]`` (a
-    :class:`SignalFrame`, :class:`ConvFrame` or :class:`ScatterFrame`); ``info`` holds what
-    holds for every frame (the sizes, the formula in the title).
+    Parameters
+    ----------
+    frames : list of PIL images, or a function returning an iterator of them
+        A function is called again each time the frames are needed (:meth:`save`,
+        :meth:`iter_frames`), so no more than one frame need be in memory at a time.
+    metadata : list
+        ``metadata[i]`` describes frame ``i`` (a :class:`SignalFrame`, :class:`ConvFrame` or
+        :class:`ScatterFrame`); its length is the number of frames.
+    fps : int
+        Frames per second of a saved file.
+    info : dict, optional
+        What holds for every frame (the sizes, the formula in the title).
     """
 
-    frames: list[Image.Image]
-    metadata: list
-    fps: int
-    info: dict = field(default_factory=dict)
+    def __init__(
+        self,
+        frames: Iterable[Image.Image] | Callable[[], Iterator[Image.Image]],
+        metadata: list,
+        fps: int,
+        info: dict | None = None,
+    ):
+        self._draw = frames if callable(frames) else None
+        self._frames = None if callable(frames) else list(frames)
+        self.metadata, self.fps, self.info = list(metadata), fps, dict(info or {})
+
+    @property
+    def frames(self) -> list[Image.Image]:
+        """Every frame as an RGB PIL image, drawn on first use and then kept.
+
+        Handy in a notebook (``animation.frames[k]`` shows frame ``k``); it holds all of
+        them in memory (about 1 MB each), which :meth:`save` never needs.
+        """
+        if self._frames is None:
+            self._frames = list(self._draw())
+        return self._frames
+
+    def iter_frames(self) -> Iterator[Image.Image]:
+        """The frames one at a time, drawn as they are asked for (unless already kept)."""
+        return iter(self._frames) if self._frames is not None else self._draw()
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write a ``.gif`` (Pillow) or ``.mp4`` (ffmpeg) atomically; returns the path."""
+        """Write a ``.gif`` (Pillow) or ``.mp4`` (ffmpeg) atomically, frame by frame.
+
+        Returns the path. The file appears complete or not at all: an error or Ctrl-C while
+        the frames are drawn leaves no partial file behind.
+        """
         out = check_suffix(path)
         fps = as_int(self.fps, "fps", minimum=1)
         check_gif_fps(out, fps)
-        writer = write_mp4 if out.suffix.lower() == ".mp4" else write_gif
+        writer = Mp4Writer if out.suffix.lower() == ".mp4" else GifWriter
         with atomic_path(out) as tmp:
-            writer(self.frames, tmp, fps)
+            stream = writer(tmp, fps)
+            try:
+                for frame in self.iter_frames():
+                    stream.add(frame)
+            except BaseException:  # Ctrl-C included: stop the encoder, then atomic_path cleans
+                stream.abort()
+                raise
+            stream.close()
         return out
 
     def __len__(self) -> int:
-        return len(self.frames)
+        return len(self.metadata)
 
     def __repr__(self) -> str:
-        width, height = self.frames[0].size if self.frames else (0, 0)
-        return f"Animation({len(self.frames)} frames of {width}x{height} px at {self.fps} fps)"
+        return f"Animation({len(self)} frames at {self.fps} fps)"
