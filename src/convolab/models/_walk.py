@@ -11,6 +11,7 @@ memory and no arithmetic, whatever the model's size.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import torch
@@ -58,6 +59,12 @@ def _outputs(out) -> list[torch.Tensor]:
 
 class _Watcher(TorchDispatchMode):
     """Charges each operator to the innermost running module; follows receptive fields."""
+
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        # torch wraps a mode's __torch_dispatch__ in dynamo.disable, whose first call imports
+        # torch._dynamo (2-4 s); this mode is never compiled, so it opts out.
+        return False
 
     def __init__(self, model_state: list[torch.Tensor]):
         super().__init__()
@@ -124,19 +131,38 @@ class _Watcher(TorchDispatchMode):
             record.fields = self.fields.get(tensors[0])
 
 
-def _stand_ins(model: nn.Module, device: torch.device) -> dict[str, torch.Tensor]:
-    """Parameters and buffers for the pass: shapes only on ``meta``, else detached copies.
+def _stand_in(tensor: torch.Tensor, device: torch.device, parameter: bool) -> torch.Tensor:
+    """Shapes only on ``meta``; else the parameter itself (detached) or a buffer's copy."""
+    if device.type == "meta":
+        copy = torch.empty_like(tensor, device="meta")
+    else:
+        copy = tensor.detach() if parameter else tensor.clone()
+    return nn.Parameter(copy, tensor.requires_grad) if parameter else copy
+
+
+@contextmanager
+def _stand_ins(model: nn.Module, device: torch.device):
+    """Parameters and buffers swapped for stand-ins during the pass, restored after it.
 
     The model's own tensors are never touched: batch norm's running statistics are updated
-    on the copies.
+    on the stand-ins. A tensor shared by two modules (tied weights) gets one stand-in.
     """
-    state = {}
-    for name, p in model.named_parameters():
-        stand_in = torch.empty_like(p, device="meta") if device.type == "meta" else p.detach()
-        state[name] = stand_in.requires_grad_(p.requires_grad)
-    for name, b in model.named_buffers():
-        state[name] = torch.empty_like(b, device="meta") if device.type == "meta" else b.clone()
-    return state
+    made: dict[int, torch.Tensor] = {}
+    swapped = []
+    for module in model.modules():
+        for table in (module._parameters, module._buffers):
+            for name, tensor in table.items():
+                if tensor is None:
+                    continue
+                if id(tensor) not in made:
+                    made[id(tensor)] = _stand_in(tensor, device, table is module._parameters)
+                swapped.append((table, name, tensor))
+                table[name] = made[id(tensor)]
+    try:
+        yield list(made.values())
+    finally:
+        for table, name, tensor in swapped:
+            table[name] = tensor
 
 
 def _hook(model: nn.Module, watcher: _Watcher) -> list:
@@ -150,20 +176,21 @@ def _hook(model: nn.Module, watcher: _Watcher) -> list:
 def walk_on(model: nn.Module, size: tuple[int, ...], device: torch.device) -> Walk:
     """Run ``model`` once in training mode on zeros of ``size`` on ``device``, watched.
 
-    The model's mode is restored afterwards; its parameters and buffers are not used (see
-    :func:`_stand_ins`), so nothing of it changes.
+    The model's mode is restored afterwards; its parameters and buffers are swapped for
+    stand-ins during the pass (see :func:`_stand_ins`), so nothing of it changes.
     """
-    state = _stand_ins(model, device)
-    watcher = _Watcher(list(state.values()))
     x = torch.zeros(size, device=device)
-    watcher.fields[x] = (None, None) + (UNIT,) * (len(size) - 2)  # (N, C, *spatial)
-    handles = _hook(model, watcher)
+    handles = []
     was_training = model.training
-    model.train()
     try:
-        hooks = torch.autograd.graph.saved_tensors_hooks(watcher.pack, lambda t: t)
-        with torch.enable_grad(), hooks, watcher:
-            out = torch.func.functional_call(model, state, (x,))
+        with _stand_ins(model, device) as state:
+            watcher = _Watcher(state)
+            watcher.fields[x] = (None, None) + (UNIT,) * (len(size) - 2)  # (N, C, *spatial)
+            handles = _hook(model, watcher)
+            model.train()
+            hooks = torch.autograd.graph.saved_tensors_hooks(watcher.pack, lambda t: t)
+            with torch.enable_grad(), hooks, watcher:
+                out = model(x)
     finally:
         model.train(was_training)
         for handle in handles:
