@@ -43,7 +43,7 @@ def as_batched(value, ndim: int, name: str = "input", empty_channels=False):
     """A ``(N, C, *spatial)`` float array and whether the caller's input had no batch axis.
 
     ``N`` may be 0; ``C`` only with ``empty_channels`` (convolutions, as torch); the
-    spatial axes may not.
+    spatial axes only then, when ``N`` or ``C`` is 0.
     """
     array = as_float_array(value, name)
     if array.ndim not in (ndim + 1, ndim + 2):
@@ -52,7 +52,10 @@ def as_batched(value, ndim: int, name: str = "input", empty_channels=False):
         raise shape_error(name, array.shape, expected)
     unbatched = array.ndim == ndim + 1
     batched = array[None] if unbatched else array
-    if 0 in batched.shape[2:] or (batched.shape[1] == 0 and not empty_channels):
+    empty = batched.shape[0] == 0 or batched.shape[1] == 0
+    if (0 in batched.shape[2:] and not (empty and empty_channels)) or (
+        batched.shape[1] == 0 and not empty_channels
+    ):
         axes = "batch or channel axes" if empty_channels else "batch axis"
         raise shape_error(name, array.shape, f"an array whose axes are non-empty but the {axes}")
     return batched, unbatched

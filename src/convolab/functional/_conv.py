@@ -54,7 +54,9 @@ def conv_nd(
     b = as_bias(bias, w.shape[0])
     groups = check_groups(groups, x.shape[1], w.shape[0], w.shape[1])
     mode, method = as_padding_mode(padding_mode), as_method(method)
-    geometry = conv_geometry(x.shape[2:], w.shape[2:], stride, padding, dilation, ndim=ndim)
+    geometry = conv_geometry(
+        x.shape[2:], w.shape[2:], stride, padding, dilation, ndim=ndim, min_size=int(x.size > 0)
+    )
     if mode != "constant":
         check_padding(x.shape, geometry.pads, mode)
     check_method(method, geometry)
@@ -134,16 +136,18 @@ def conv_transpose_nd(
     ndim, input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
 ):
     """Transposed convolution in ``ndim`` spatial dimensions; see :func:`conv_transpose2d`."""
-    x, unbatched = as_batched(input, ndim)
+    x, unbatched = as_batched(input, ndim, empty_channels=True)
     w = as_weight(weight, ndim)
     if w.shape[1] == 0:
         raise shape_error("weight", w.shape, "an array whose axes are non-empty")
     groups = check_transpose_groups(groups, x.shape[1], w.shape[0])
     b = as_bias(bias, w.shape[1] * groups)
-    geometry = transpose_geometry(
-        x.shape[2:], w.shape[2:], stride, padding, output_padding, dilation, ndim=ndim
-    )
+    geometry = transpose_geometry(x.shape[2:], w.shape[2:], stride, padding, output_padding,
+                                  dilation, ndim=ndim, min_size=int(x.size > 0))  # fmt: skip
     dtype = common_dtype(x, w, b)
+    if x.size == 0:  # an empty batch: torch's empty result
+        out = np.zeros((x.shape[0], w.shape[1] * groups, *geometry.out), dtype)
+        return out[0] if unbatched else out
     with np.errstate(all="ignore"):
         full = gemm_input_grad(
             x.astype(dtype, copy=False), w.astype(dtype, copy=False), geometry.as_conv(), groups

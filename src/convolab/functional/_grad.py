@@ -33,9 +33,11 @@ def _as_size(value, ndim: int, name: str) -> tuple[int, ...]:
     return tuple(int(v) for v in value)
 
 
-def _geometry(ndim, size, kernel, stride, padding, dilation, mode, g) -> Geometry:
-    """The forward convolution's geometry, with ``grad_output``'s size and the mode checked."""
-    geometry = conv_geometry(size, kernel, stride, padding, dilation, ndim=ndim)
+def _geometry(ndim, size, kernel, stride, padding, dilation, mode, g, empty) -> Geometry:
+    """The forward convolution's geometry, with ``grad_output``'s size and the mode checked
+    (``empty``: the batch or channels are, so the spatial size may be 0, as in torch)."""
+    geometry = conv_geometry(size, kernel, stride, padding, dilation, ndim=ndim,
+                             min_size=int(not empty))  # fmt: skip
     if mode != "constant":
         check_padding((1, 1, *size), geometry.pads, mode)
     if g.shape[2:] != geometry.out:
@@ -82,9 +84,10 @@ def conv_input_nd(
         )
     groups = check_groups(groups, size[-ndim - 1], w.shape[0], w.shape[1])
     mode = as_padding_mode(padding_mode)
-    geometry = _geometry(ndim, size[-ndim:], w.shape[2:], stride, padding, dilation, mode, g)
+    empty = 0 in size[:-ndim]
+    geometry = _geometry(ndim, size[-ndim:], w.shape[2:], stride, padding, dilation, mode, g, empty)
     dtype = common_dtype(g, w)
-    if g.size == 0 or size[-ndim - 1] == 0:
+    if g.size == 0 or empty:
         return np.zeros(size, dtype)
     with np.errstate(all="ignore"):
         dxp = gemm_input_grad(
@@ -119,7 +122,8 @@ def conv_weight_nd(
         raise shape_error("weight_size", size, f"{ndim + 2} ints (C_out, C_in / groups, *k)")
     groups = check_groups(groups, x.shape[1], size[0], size[1])
     mode = as_padding_mode(padding_mode)
-    geometry = _geometry(ndim, x.shape[2:], size[2:], stride, padding, dilation, mode, g)
+    empty = 0 in x.shape[:2]
+    geometry = _geometry(ndim, x.shape[2:], size[2:], stride, padding, dilation, mode, g, empty)
     dtype = common_dtype(x, g)
     if x.size == 0 or g.size == 0:
         return np.zeros(size, dtype)

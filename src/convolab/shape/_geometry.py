@@ -90,10 +90,10 @@ class Geometry:
                         self.size)  # fmt: skip
 
 
-def window_tuples(ndim, size, kernel_size, stride, dilation):
+def window_tuples(ndim, size, kernel_size, stride, dilation, min_size=1):
     """``size``, ``kernel_size``, ``stride`` and ``dilation`` as validated ``ndim``-tuples."""
     return (
-        as_tuple(size, ndim, "size", minimum=1),
+        as_tuple(size, ndim, "size", minimum=min_size),
         as_tuple(kernel_size, ndim, "kernel_size", minimum=1),
         as_tuple(stride, ndim, "stride", minimum=1),
         as_tuple(dilation, ndim, "dilation", minimum=1),
@@ -108,16 +108,22 @@ def _scalar(*values) -> bool:
     return not any(is_sequence(v) for v in values)
 
 
-def conv_geometry(size, kernel_size, stride=1, padding=0, dilation=1, *, ndim=None) -> Geometry:
+def conv_geometry(
+    size, kernel_size, stride=1, padding=0, dilation=1, *, ndim=None, min_size=1
+) -> Geometry:
     """The validated geometry of a convolution (any padding form).
 
     ``padding``: an int, one per dimension, per-side ``(lo, hi)`` pairs, ``'valid'``,
     ``'same'`` (TensorFlow's 'SAME', any stride) or ``'causal'`` (``span - 1`` cells before,
-    none after). ``ndim`` defaults to the length of the longest sequence argument (1 if none).
+    none after). ``ndim`` defaults to the length of the first sequence argument (1 if none).
+    ``min_size=0`` admits empty inputs (torch convolves them when the batch or the channels
+    are empty too).
     """
     scalar = _scalar(size, kernel_size, stride, padding, dilation)
     ndim = _ndim_of(ndim, size, kernel_size, stride, dilation, _sequence_or_none(padding))
-    size, kernel, stride, dilation = window_tuples(ndim, size, kernel_size, stride, dilation)
+    size, kernel, stride, dilation = window_tuples(
+        ndim, size, kernel_size, stride, dilation, min_size
+    )
     pads = _conv_pads(padding, size, kernel, stride, dilation)
     out = []
     for dim, (w, k, s, d, (lo, hi)) in enumerate(zip(size, kernel, stride, dilation, pads)):
@@ -161,12 +167,14 @@ def _does_not_fit(kernel_size, dim, span, w, lo, hi, d, extra="", rest=0):
 
 
 def transpose_geometry(
-    size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1, *, ndim=None
-) -> Geometry:
+    size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1, *, ndim=None,
+    min_size=1,
+) -> Geometry:  # fmt: skip
     """The validated geometry of a transposed convolution.
 
     ``padding`` crops the output (an int, per dimension, per-side pairs or ``'valid'``);
     ``0 <= output_padding < max(stride, dilation)`` adds cells at the end, as PyTorch allows.
+    ``min_size=0`` admits empty inputs and outputs (torch's, for an empty batch).
     """
     scalar = _scalar(size, kernel_size, stride, padding, output_padding, dilation)
     ndim = _ndim_of(
@@ -178,7 +186,9 @@ def transpose_geometry(
         _sequence_or_none(padding),
         _sequence_or_none(output_padding),
     )
-    size, kernel, stride, dilation = window_tuples(ndim, size, kernel_size, stride, dilation)
+    size, kernel, stride, dilation = window_tuples(
+        ndim, size, kernel_size, stride, dilation, min_size
+    )
     if isinstance(padding, str) and padding != "valid":
         raise invalid("padding", padding, "an int, a tuple, per-side pairs, or 'valid' here")
     pads = ((0, 0),) * ndim if padding == "valid" else as_padding_pairs(padding, ndim)
@@ -194,7 +204,7 @@ def transpose_geometry(
                 f"smaller than max(stride, dilation) = {max(s, d)} in dimension {dim}",
             )
         o = (w - 1) * s - lo - hi + d * (k - 1) + 1 + op
-        if o < 1:
+        if o < min_size:
             raise invalid(
                 "padding",
                 padding,
