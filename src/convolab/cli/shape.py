@@ -1,10 +1,14 @@
-"""``convolab shape``: output size, padding and the formula, with the numbers substituted."""
+"""``convolab shape``: output size, padding and the formula, with the numbers substituted;
+``--receptive-field``: the receptive field of a stack of layers."""
 
 from __future__ import annotations
 
 import argparse
 
-from convolab.cli._common import int_tuple, scalar_or_tuple
+from convolab._args import InputError
+from convolab.cli._common import CLIError, int_tuple, scalar_or_tuple
+
+LAYER_FIELDS = ("kernel", "stride", "padding", "dilation")
 
 
 def _padding(text: str):
@@ -13,16 +17,32 @@ def _padding(text: str):
     return int_tuple(text)
 
 
+def layer_spec(text: str) -> tuple[tuple[int, ...], ...]:
+    """Parse ``K[/S[/P[/D]]]`` (each an int or per-dimension ints such as ``3x3`` or ``2,1``)
+    into ``(kernel, stride, padding, dilation)`` tuples (argparse ``type``)."""
+    parts = text.split("/")
+    if not 1 <= len(parts) <= 4 or not all(parts):
+        raise argparse.ArgumentTypeError(
+            f"a layer is KERNEL[/STRIDE[/PADDING[/DILATION]]], e.g. 11/4/2, got {text!r}"
+        )
+    return tuple(int_tuple(p) for p in parts)
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "shape",
-        help="output size of a convolution, transposed convolution or pooling",
+        help="output size of a convolution, transposed convolution or pooling; receptive fields",
         description="Print the output size of a convolution and the formula with the numbers "
         "substituted (Dumoulin & Visin, arXiv:1603.07285). Sizes like 224 or 224x224; "
-        "per-dimension values like 2,1.",
+        "per-dimension values like 2,1. With --receptive-field, the receptive field, jump and "
+        "start after each layer of a stack (Araujo et al., Distill 2019), e.g. AlexNet's "
+        "features: convolab shape 224 --receptive-field 11/4/2 3/2 5/1/2 3/2 3/1/1 3/1/1 "
+        "3/1/1 3/2",
     )
-    p.add_argument("size", type=int_tuple, help="input size W, e.g. 224 or 224x224")
-    p.add_argument("--kernel", "-k", type=int_tuple, required=True, help="kernel size")
+    p.add_argument(
+        "size", type=int_tuple, nargs="?", default=None, help="input size W, e.g. 224 or 224x224"
+    )
+    p.add_argument("--kernel", "-k", type=int_tuple, default=None, help="kernel size")
     p.add_argument(
         "--stride",
         "-s",
@@ -48,24 +68,64 @@ def register(subparsers) -> None:
         help="extra output cells of a transposed convolution",
     )
     p.add_argument("--ceil-mode", action="store_true", help="pooling with ceil_mode=True")
+    p.add_argument(
+        "--receptive-field",
+        "-r",
+        type=layer_spec,
+        nargs="+",
+        metavar="K[/S[/P[/D]]]",
+        default=None,
+        help="a stack of convolutions or poolings, one KERNEL/STRIDE/PADDING/DILATION per "
+        "layer (stride 1, padding 0, dilation 1 when left out; a pooling's stride is given)",
+    )
     p.set_defaults(func=run)
 
 
+def check_dimensions(size: tuple[int, ...], options: dict[str, tuple[int, ...]]) -> None:
+    """Each per-dimension option has one value or one per dimension of ``size``."""
+    dims = len(size)
+    for name, values in options.items():
+        if len(values) not in (1, dims):
+            raise CLIError(
+                f"{name} has {len(values)} values ({','.join(map(str, values))}) but the size "
+                f"{'x'.join(map(str, size))} has {dims} dimension{'s' * (dims > 1)}: give one "
+                f"value, or one per dimension"
+            )
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.receptive_field is not None:
+        if args.kernel is not None:
+            raise CLIError("give either --kernel (one layer) or --receptive-field (a stack)")
+        return _stack(args.size, args.receptive_field)
+    if args.size is None or args.kernel is None:
+        raise CLIError("give the input size and --kernel (or --receptive-field LAYER ...)")
+    return _one_layer(args)
+
+
+def _one_layer(args: argparse.Namespace) -> int:
     from convolab import shape
 
     if args.ceil_mode and not args.pool:
-        raise ValueError("--ceil-mode applies only with --pool")
+        raise CLIError("--ceil-mode applies only with --pool")
     if args.output_padding != (0,) and not args.transposed:
-        raise ValueError("--output-padding applies only with --transposed")
+        raise CLIError("--output-padding applies only with --transposed")
     if args.padding == "same" and (args.transposed or args.pool):
-        raise ValueError("--padding same applies only to a convolution")
+        raise CLIError("--padding same applies only to a convolution")
+    per_dim = {"--kernel": args.kernel, "--dilation": args.dilation}
+    per_dim |= {"--output-padding": args.output_padding}
+    if args.stride is not None:
+        per_dim["--stride"] = args.stride
+    if not isinstance(args.padding, str):
+        per_dim["--padding"] = args.padding
+    check_dimensions(args.size, per_dim)
     size = scalar_or_tuple(args.size)
     kernel = scalar_or_tuple(args.kernel)
     stride = None if args.stride is None else scalar_or_tuple(args.stride)
     dilation = scalar_or_tuple(args.dilation)
     padding = args.padding if isinstance(args.padding, str) else scalar_or_tuple(args.padding)
     kind = "transpose" if args.transposed else "pool" if args.pool else "conv"
+    output_padding = scalar_or_tuple(args.output_padding)
     lines = shape.explain(
         size,
         kernel,
@@ -73,30 +133,88 @@ def run(args: argparse.Namespace) -> int:
         padding,
         dilation,
         kind=kind,
-        output_padding=scalar_or_tuple(args.output_padding),
+        output_padding=output_padding,
         ceil_mode=args.ceil_mode,
     )
+    step = 1 if stride is None else stride
     if kind == "conv":
-        out = shape.conv_output_size(
-            size, kernel, 1 if stride is None else stride, padding, dilation
-        )
+        out = shape.conv_output_size(size, kernel, step, padding, dilation)
     elif kind == "transpose":
         out = shape.conv_transpose_output_size(
-            size,
-            kernel,
-            1 if stride is None else stride,
-            padding,
-            scalar_or_tuple(args.output_padding),
-            dilation,
+            size, kernel, step, padding, output_padding, dilation
         )
     else:
         out = shape.pool_output_size(size, kernel, stride, padding, dilation, args.ceil_mode)
+    _print_result(out, lines, padding, size, kernel, step, dilation)
+    return 0
+
+
+def _print_result(out, lines, padding, size, kernel, step, dilation) -> None:
+    from convolab import shape
+
     outs = out if isinstance(out, tuple) else (out,)
     print(f"output size: {'x'.join(str(o) for o in outs)}")
     if padding == "same":
-        pairs = shape.same_padding(size, kernel, 1 if stride is None else stride, dilation)
+        pairs = shape.same_padding(size, kernel, step, dilation)
         pairs = pairs if isinstance(pairs[0], tuple) else (pairs,)
         print("same padding (before, after): " + ", ".join(str(p) for p in pairs))
     for dim, line in enumerate(lines):
         print(f"  dim {dim}: {line}" if len(lines) > 1 else f"  {line}")
+
+
+def _stack_dims(size, layers) -> int:
+    """Spatial dimensions of a stack: the size's, else the longest per-dimension value's."""
+    dims = len(size) if size is not None else max(len(v) for layer in layers for v in layer)
+    for i, layer in enumerate(layers, 1):
+        for name, values in zip(LAYER_FIELDS, layer):
+            if len(values) not in (1, dims):
+                raise CLIError(
+                    f"layer {i}'s {name} has {len(values)} values ({','.join(map(str, values))})"
+                    f" but the stack has {dims} dimension{'s' * (dims > 1)}: give one value, "
+                    "or one per dimension"
+                )
+    return dims
+
+
+def _cells(values, sep: str = "x") -> str:
+    """``(3, 3)`` -> ``"3"``, ``(3, 1)`` -> ``"3x1"`` (offsets, which may be negative: ``","``)."""
+    values = values if isinstance(values, tuple) else (values,)
+    return str(values[0]) if len(set(values)) == 1 else sep.join(map(str, values))
+
+
+def _stack(size, layers) -> int:
+    """Receptive field (and output size, with ``size``) after each layer of a stack."""
+    from convolab import shape
+
+    dims = _stack_dims(size, layers)
+    defaults = ((1,), (0,), (1,))  # stride, padding, dilation
+    layers = [layer + defaults[len(layer) - 1 :] for layer in layers]
+    specs = [tuple(v * dims if len(v) == 1 else v for v in layer) for layer in layers]
+    specs = [tuple(scalar_or_tuple(v) for v in layer) for layer in specs]
+    fields = shape.receptive_field(specs)
+    header = ["layer", "kernel", "stride", "padding", "dilation", "RF", "jump", "start"]
+    if size is not None:
+        header.insert(5, "output")
+        current = scalar_or_tuple(size if len(size) == dims else size * dims)
+    rows = [header]
+    for i, (spec, field) in enumerate(zip(specs, fields), 1):
+        row = [str(i), *(_cells(v) for v in spec), *(_cells(field.size), _cells(field.jump))]
+        row.append(_cells(field.start, ","))
+        if size is not None:
+            try:
+                current = shape.conv_output_size(current, *spec)
+            except InputError as exc:
+                raise CLIError(
+                    f"layer {i} does not fit its input {_cells(current)}: {exc}"
+                ) from exc
+            row.insert(5, _cells(current))
+        rows.append(row)
+    widths = [max(len(r[c]) for r in rows) for c in range(len(header))]
+    for row in rows:
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
+    last = fields[-1]
+    print(
+        f"receptive field: {_cells(last.size)} input cells, jump {_cells(last.jump)}, output "
+        f"cell 0 starts at input cell {_cells(last.start, ',')} (< 0: in the padding)"
+    )
     return 0
