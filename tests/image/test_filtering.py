@@ -8,6 +8,8 @@ import scipy.ndimage as ndi
 from hypothesis import given
 from hypothesis import strategies as st
 
+from convolab.functional._cost import choose_plane_method
+from convolab.functional._planes import plane_counts
 from convolab.image import (
     METHODS,
     MODES,
@@ -19,7 +21,6 @@ from convolab.image import (
     kernel_info,
     list_kernels,
 )
-from convolab.image._methods import choose_method, method_counts
 
 RNG = np.random.default_rng(20261124)
 LINEAR = [n for n in list_kernels() if not kernel_info(n).is_pair]
@@ -116,7 +117,7 @@ def test_auto_picks_taps_for_small_products_for_mid_fft_for_large():
 
     def pick(kernel, separable):
         padded = (256 + kernel.shape[0] - 1, 256 + kernel.shape[1] - 1)
-        return choose_method(method_counts(kernel, padded, separable))
+        return choose_plane_method(plane_counts(kernel, padded, separable), 256 * 256)
 
     assert pick(get_kernel("sharpen"), False) == "direct"
     assert pick(get_kernel("blur", size=31, sigma=5), True) == "banded"

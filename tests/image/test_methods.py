@@ -8,8 +8,8 @@ import scipy.ndimage as ndi
 from hypothesis import given
 from hypothesis import strategies as st
 
+from convolab.functional._planes import _borders_apart, separable_factors
 from convolab.image import MODES, filter_image
-from convolab.image._methods import _borders_apart, separable_factors
 
 RNG = np.random.default_rng(11)
 

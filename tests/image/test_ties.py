@@ -8,10 +8,11 @@ import scipy.ndimage as ndi
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from convolab.functional._pad import SCIPY_MODES
+from convolab.functional._planes import correlate_planes, plane_counts, separable_factors
+from convolab.functional._source import PaddedSource
 from convolab.image import filter_image, get_kernel
 from convolab.image._filter import _channels, _precision, _saturates, anchor_padding
-from convolab.image._methods import correlate_padded, method_counts, separable_factors
-from convolab.image._source import PaddedSource
 from convolab.image._ties import exact_sums, tie_free, tie_tolerance
 
 RNG = np.random.default_rng(7)
@@ -50,11 +51,11 @@ def test_float32_error_stays_within_the_tolerance(seed, size, separable, method,
     pads = anchor_padding(kernel.shape)
     padded = tuple(n + lo + hi for n, (lo, hi) in zip(image.shape[:2], pads))
     factors = separable_factors(kernel)
-    counts = method_counts(kernel, padded, factors is not None)
+    counts = plane_counts(kernel, padded, factors is not None)
     work, tol = _precision(image, kernel, method, factors, counts, padded, 255, mode, cval)
     response = np.empty(image.shape, dtype=work)
-    source = PaddedSource(_channels(image), pads, mode, cval)
-    correlate_padded(source, kernel, method, work, response, factors)
+    source = PaddedSource(_channels(image), pads, SCIPY_MODES[mode], cval)
+    correlate_planes(source, kernel, method, work, response, None, factors)
     planes = [image[..., c].astype(float) for c in range(3)]
     want = np.stack([ndi.correlate(p, kernel, mode=mode, cval=cval) for p in planes], -1)
     bound = 0.0 if tol is None else tol

@@ -3,7 +3,7 @@
 A 1-D correlation of ``B`` consecutive outputs with a ``k``-tap kernel ``w`` reads ``B + k - 1``
 inputs and is one product with the banded ``(B, B + k - 1)`` matrix ``A[t, t:t + k] = w``.
 Cutting an axis into blocks of ``B`` outputs, the block views come from
-:func:`convolab.functional.sliding_windows` (window ``B + k - 1``, stride ``B``, zero-copy) and
+:func:`._windows.window_view` (window ``B + k - 1``, stride ``B``, zero-copy) and
 one batched ``np.matmul`` runs the whole pass in BLAS: ``(B + k - 1) / k`` times the multiply-adds
 of a direct loop, at matrix-product speed, with no im2col copy. The windows along the *other*
 axis are whole columns (or rows), so every product is a plain strided BLAS call.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from convolab.functional import sliding_windows
+from convolab.functional._windows import window_view
 
 BLOCK = 32  # outputs per product: measured fastest for k in 3..63 on 1024^2 images
 
@@ -36,8 +36,10 @@ def column_pass(x: np.ndarray, weights: np.ndarray, out: np.ndarray) -> None:
     block = min(BLOCK, n_out)
     full = n_out // block * block
     width = x.shape[-1]
-    windows = sliding_windows(x[None, :, : full + k - 1], (block + k - 1, width), (block, 1))
-    targets = sliding_windows(out[None, :, :full], (block, width), (block, 1), writeable=True)
+    blocks = (full // block, 1)
+    windows = window_view(x[None, :, : full + k - 1], blocks, (block + k - 1, width), (block, 1),
+                          (1, 1))  # fmt: skip
+    targets = window_view(out[None, :, :full], blocks, (block, width), (block, 1), (1, 1), True)
     np.matmul(banded(weights, block), windows[0, :, :, 0], out=targets[0, :, :, 0])  # (C,nb,B,W)
     if full < n_out:  # the last, shorter block
         np.matmul(banded(weights, n_out - full), x[:, full:], out=out[:, full:])
@@ -56,7 +58,8 @@ def row_pass(terms: list[tuple[np.ndarray, np.ndarray]], out: np.ndarray) -> Non
     blocks = tail = None
     for x, weights in terms:
         k = weights.shape[0]
-        windows = sliding_windows(x[None, :, :, : full + k - 1], (h, block + k - 1), (1, block))
+        windows = window_view(x[None, :, :, : full + k - 1], (1, full // block),
+                              (h, block + k - 1), (1, block), (1, 1))  # fmt: skip
         part = np.matmul(windows[0, :, 0], banded(weights, block).T.copy())  # (C, nb, H, B)
         blocks = part if blocks is None else np.add(blocks, part, out=blocks)
         if full < n_out:

@@ -1,6 +1,8 @@
-"""The cost model behind ``method='auto'``: estimated seconds per method, pick the least.
+"""The one cost model behind ``method='auto'``: estimated seconds per method, pick the least.
 
-Each method costs its multiply-adds at a sustained BLAS rate, scaled down for thin matrices
+Two families of methods share it: the convolution layers' (``conv*d``, ``convolve``) and the
+plane methods that filter images (:mod:`._planes`, for :mod:`convolab.image`). Each
+convolution method costs its multiply-adds at a sustained BLAS rate, scaled down for thin matrices
 by ``m / (m + THIN)`` for a GEMM dimension ``m`` (OpenBLAS runs an 8-row product at a
 quarter of its peak), plus the bytes its workspace moves:
 
@@ -39,6 +41,11 @@ TILE_SECONDS = 4e-9  # Winograd input + output transforms, per tile element
 FFT_FLOPS = 6.0e9  # scipy.fft rfftn, flop/s
 CALL_SECONDS = 3e-6  # Python + dispatch overhead per BLAS call or kernel offset
 FFT_CALL_SECONDS = 3e-5  # plans, transposes and the dozen NumPy/SciPy calls of one FFT pass
+# The plane methods (one 2-D kernel over image planes, :mod:`._planes`): seconds per output
+# sample and unit of :func:`._planes.plane_counts`, best-of-runs on 1024x1024 float32 with
+# both CPUs: a 'direct' tap is one axpy pass over a cache-sized stripe (~0.1 ms for 1M
+# samples), a 'banded' unit one multiply-add at BLAS speed (~0.025 ms), an FFT unit ~0.35 ms.
+PLANE_SECONDS = {"direct": 1.0e-10, "banded": 2.5e-11, "fft": 3.5e-10}
 
 
 def estimate(method: str, x_shape, w_shape, geometry: Geometry, groups, itemsize) -> float:
@@ -92,6 +99,12 @@ def choose_method(x_shape, w_shape, geometry: Geometry, groups: int, itemsize: i
     """The method with the least :func:`estimate` (the first of :data:`METHODS` on ties)."""
     costs = [estimate(m, x_shape, w_shape, geometry, groups, itemsize) for m in METHODS]
     return METHODS[costs.index(min(costs))]
+
+
+def choose_plane_method(counts: dict[str, float], samples: int) -> str:
+    """The plane method of least estimated seconds for ``samples`` outputs with these
+    :func:`._planes.plane_counts`."""
+    return min(counts, key=lambda method: counts[method] * PLANE_SECONDS[method] * samples)
 
 
 def auto_method(

@@ -27,8 +27,8 @@ MODES = ("constant", "reflect", "replicate", "circular", "symmetric")
 # torch's conv ``padding_mode`` and scipy.ndimage's ``mode`` names, as modes of this module
 CONV_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate",
               "circular": "circular"}  # fmt: skip
-SCIPY_MODES = {"reflect": "symmetric", "mirror": "reflect", "nearest": "replicate",
-               "wrap": "circular", "constant": "constant"}  # fmt: skip
+SCIPY_MODES = {"reflect": "symmetric", "constant": "constant", "nearest": "replicate",
+               "mirror": "reflect", "wrap": "circular"}  # fmt: skip
 _NUMPY_MODE = {"reflect": "reflect", "replicate": "edge", "circular": "wrap",
                "symmetric": "symmetric"}  # fmt: skip
 

@@ -16,14 +16,14 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import blas
 
-from convolab.image._source import scratch
+from convolab.functional._runtime import scratch
 
 
 def shifted_correlate(src: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """Valid correlation of a contiguous ``(Hp, Wp, C)`` array with ``kernel`` ``(kh, kw)``.
 
     Returns a view ``(Hp - kh + 1, Wp - kw + 1, C)`` into this thread's ``'acc'`` buffer
-    (:func:`._source.scratch`), valid until the thread's next call.
+    (:func:`._runtime.scratch`), valid until the thread's next call.
     """
     (hp, wp, c), (kh, kw) = src.shape, kernel.shape
     acc = scratch("acc", (hp * wp * c,), src.dtype)  # cells past n are never read
@@ -37,7 +37,7 @@ def _accumulate(flat, acc, n: int, offsets, weights, start: int = 0) -> None:
     """``acc[start:start + n] = sum_t weights[t] * flat[offsets[t]:offsets[t] + n]`` over the
     non-zero weights (as scipy.ndimage, so a NaN under a zero weight stays out): the first a
     multiply, every other one a BLAS ``axpy`` (one streaming pass each). Unit weights at both
-    ends (symmetric kernels, :func:`._methods.separable_factors`) are one ``add`` instead."""
+    ends (symmetric kernels, :func:`._planes.separable_factors`) are one ``add`` instead."""
     taps = [(offset, float(weight)) for offset, weight in zip(offsets, weights) if weight]
     target = acc[start : start + n]
     if not taps:

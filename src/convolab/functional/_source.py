@@ -1,48 +1,27 @@
-"""The padded image, built one stripe of rows at a time, straight into a reused buffer.
+"""A padded image, built one stripe of rows at a time, straight into a reused buffer.
 
 Padding the whole image first costs a full copy of it into a fresh array, whose pages the
 kernel then has to fault in (about 2 ms for 4 MB on the project's virtual machines: more
 than a 3x3 filter itself), and a second copy when the stripe is converted to the working
 dtype. A stripe is instead filled from the image directly, converted on the way: its interior
 rows in one copy, then the few border rows and columns through index maps
-(:func:`._boundary.source_index`), which follow every ``scipy.ndimage`` mode for any pad
-width. Separable filters read the interior rows straight from the image, without a copy.
+(:func:`._pad.source_index`), which follow every mode for any pad width, as
+``scipy.ndimage`` extends images. Separable filters read the interior rows straight from the
+image, without a copy.
 """
 
 from __future__ import annotations
 
-import math
-import threading
-
 import numpy as np
 
-from convolab.image._boundary import source_index
-
-_SCRATCH = threading.local()
-KEEP_BYTES = 32 << 20  # larger scratch arrays (a whole image's, for FFT) are not kept
-
-
-def scratch(role: str, shape: tuple[int, ...], dtype) -> np.ndarray:
-    """An uninitialised array for ``role``, reused by later calls of this thread.
-
-    Each role keeps one buffer, grown when needed, so that a stripe's temporaries do not
-    fault in fresh pages on every stripe; nothing may hold a view of it across stripes.
-    A request over :data:`KEEP_BYTES` gets a fresh array that is not kept.
-    """
-    nbytes = math.prod(shape) * np.dtype(dtype).itemsize
-    if nbytes > KEEP_BYTES:
-        return np.empty(shape, dtype=dtype)
-    buffers = _SCRATCH.__dict__.setdefault("buffers", {})
-    buffer = buffers.get(role)
-    if buffer is None or buffer.nbytes < nbytes:
-        buffer = buffers[role] = np.empty(max(nbytes, 1), dtype=np.uint8)
-    return buffer[:nbytes].view(dtype).reshape(shape)
+from convolab.functional._pad import source_index
 
 
 class PaddedSource:
-    """Rows of ``pad_image(color, pads, mode, cval)`` on demand, in any float dtype.
+    """Rows of ``color`` padded by ``pads`` in ``mode`` on demand, in any float dtype.
 
-    ``color`` is channel-last ``(H, W, C)``; :attr:`shape` is the padded ``(Hp, Wp, C)``.
+    ``color`` is channel-last ``(H, W, C)``; ``mode`` one of :data:`._pad.MODES`, any widths
+    (``cval`` fills 'constant'); :attr:`shape` is the padded ``(Hp, Wp, C)``.
     :attr:`row_index` ``(Hp,)`` and :attr:`col_index` ``(Wp,)`` give the image row and column
     each padded position copies (``-1`` where ``mode='constant'`` puts ``cval``).
     """

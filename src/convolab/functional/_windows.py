@@ -27,14 +27,20 @@ def windows_of(x: np.ndarray, geometry: Geometry, *, writeable=False) -> np.ndar
     ``writeable`` only for scatter-adds that write each offset separately: windows overlap,
     so one memory cell appears under several indices.
     """
+    return window_view(
+        x, geometry.out, geometry.kernel, geometry.stride, geometry.dilation, writeable
+    )
+
+
+def window_view(x, out, kernel, stride, dilation, writeable=False) -> np.ndarray:
+    """:func:`windows_of` from the sizes themselves (``out`` windows, trusted to fit)."""
     steps = x.strides[2:]
     strides = (
         *x.strides[:2],
-        *(step * s for step, s in zip(steps, geometry.stride)),
-        *(step * d for step, d in zip(steps, geometry.dilation)),
+        *(step * s for step, s in zip(steps, stride)),
+        *(step * d for step, d in zip(steps, dilation)),
     )
-    shape = (*x.shape[:2], *geometry.out, *geometry.kernel)
-    return as_strided(x, shape, strides, writeable=writeable)
+    return as_strided(x, (*x.shape[:2], *out, *kernel), strides, writeable=writeable)
 
 
 def sliding_windows(x, kernel_size, stride=1, dilation=1, *, writeable=False) -> np.ndarray:

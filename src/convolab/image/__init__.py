@@ -1,4 +1,4 @@
-"""convolab.image: the classic kernels on real photos, built on :mod:`convolab.functional`.
+"""convolab.image: the classic kernels on real photos, filtered by :mod:`convolab.functional`.
 
 Filters follow ``scipy.ndimage``: correlation by default (``convolve=True`` flips the kernel),
 the anchor at ``(kh // 2, kw // 2)`` (OpenCV's default for odd and even sizes), boundary
@@ -27,6 +27,7 @@ Images
 ------
 read_image         -- a PNG/JPEG/TIFF/BMP/WebP file as an array, with a pixel limit: the one
                       image reader of convolab (filters, predict, inspect, folder data sets)
+peek_image         -- (height, width, channels) of an image file from its header, limit checked
 convert_mode       -- an image as a model's uint8 gray ('L') or RGB input, alpha over white
 luminance          -- the gray version of an image: ITU-R BT.601 luma, as Pillow's 'L'
 write_image        -- an array to a file, atomically, never overwriting by surprise
@@ -37,16 +38,24 @@ FORMATS            -- file suffixes read_image / write_image handle, and their f
 compare_grid       -- the original and several filtered versions side by side, labelled
 """
 
-from convolab.image._boundary import MODES
 from convolab.image._display import compare_grid, display_kernel, to_display
 from convolab.image._filter import (
+    METHODS,
+    MODES,
     apply_kernel,
     check_kernel,
     correlate_image,
     filter_image,
     to_image_dtype,
 )
-from convolab.image._io import DEFAULT_MAX_PIXELS, FORMATS, read_image, sample_image, write_image
+from convolab.image._io import (
+    DEFAULT_MAX_PIXELS,
+    FORMATS,
+    peek_image,
+    read_image,
+    sample_image,
+    write_image,
+)
 from convolab.image._kernels import (
     ALIASES,
     KernelInfo,
@@ -55,7 +64,6 @@ from convolab.image._kernels import (
     kernel_info,
     list_kernels,
 )
-from convolab.image._methods import METHODS
 from convolab.image._pixels import convert_mode, luminance
 
 __all__ = [
@@ -77,6 +85,7 @@ __all__ = [
     "kernel_info",
     "list_kernels",
     "luminance",
+    "peek_image",
     "read_image",
     "sample_image",
     "to_display",

@@ -11,6 +11,10 @@ Conventions (those of ``scipy.ndimage.correlate`` / ``convolve`` with ``origin=0
   For odd sizes that is the centre; for even sizes it is the element just past the middle
   (``K[1, 1]`` of a 2x2), which is OpenCV's default ``anchor=(-1, -1)`` for correlation.
 - **Boundaries**: :data:`MODES`, named and extended exactly as in ``scipy.ndimage``.
+
+This module keeps the image's side: dtype policy (the working precision, exact integer
+rounding), channels and alpha; the convolution itself runs on the engine's plane methods
+(:mod:`convolab.functional._planes`), picked by its cost model.
 """
 
 from __future__ import annotations
@@ -19,17 +23,18 @@ import math
 
 import numpy as np
 
-from convolab._args import as_choice, invalid, wrong_type
-from convolab.image._boundary import MODES
-from convolab.image._kernels import build_kernels
-from convolab.image._methods import (
-    METHODS,
-    choose_method,
-    correlate_padded,
-    method_counts,
+from convolab._args import InvalidTypeError, InvalidValueError, as_choice, invalid, wrong_type
+from convolab.functional._cost import choose_plane_method
+from convolab.functional._pad import SCIPY_MODES
+from convolab.functional._planes import (
+    PLANE_METHODS,
+    correlate_planes,
+    plane_counts,
     separable_factors,
 )
-from convolab.image._source import PaddedSource
+from convolab.functional._source import PaddedSource
+from convolab.image._kernels import build_kernels
+from convolab.image._rounding import RoundingStore
 from convolab.image._ties import (
     TIE_BUDGET,
     exact_sums,
@@ -38,6 +43,8 @@ from convolab.image._ties import (
     tie_tolerance,
 )
 
+MODES = tuple(SCIPY_MODES)  # scipy.ndimage's boundary names
+METHODS = PLANE_METHODS
 _INTEGER = {np.dtype(np.uint8): 255, np.dtype(np.uint16): 65535}
 _FLOATS = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 IMAGE_LAYOUT = "(H, W) grayscale, (H, W, C) with C in 1..4 (2 = gray+alpha, 4 = RGBA)"
@@ -135,7 +142,7 @@ def correlate_image(
 def _correlate(
     image: np.ndarray, kernel, mode, cval, convolve, method, target, top: int | None = None
 ) -> None:
-    """Check the arguments, pad, pick the method and store the response in ``target``.
+    """Check the arguments, pick the method and precision, and run the engine into ``target``.
 
     ``target``: ``(H, W, C')``; ``top``: its maximum, when it holds integers (rounded).
     """
@@ -148,16 +155,19 @@ def _correlate(
     if convolve:
         kernel = kernel[::-1, ::-1]  # then correlate, anchored at the mirrored element
     pads = anchor_padding(kernel.shape, flipped=convolve)
-    padded_shape = tuple(n + lo + hi for n, (lo, hi) in zip(image.shape[:2], pads))
+    source = PaddedSource(_channels(_color(image)), pads, SCIPY_MODES[mode], cval)
     factors = separable_factors(kernel) if method != "fft" else None
-    counts = method_counts(kernel, padded_shape, factors is not None)
-    method = choose_method(counts) if method == "auto" else method
+    counts = plane_counts(kernel, source.shape, factors is not None)
+    if method == "auto":
+        method = choose_plane_method(counts, math.prod(target.shape))
     work, tie_tol = _precision(
-        image, kernel, method, factors, counts, padded_shape, top, mode, cval
+        image, kernel, method, factors, counts, source.shape[:2], top, mode, cval
     )
-    source = PaddedSource(_channels(_color(image)), pads, mode, cval)  # (Hp, Wp, C') on demand
-    saturate = top is not None and _saturates(kernel, top, mode, cval, tie_tol)
-    correlate_padded(source, kernel, method, work, target, factors, top, tie_tol, saturate)
+    store = None
+    if top is not None:
+        saturate = _saturates(kernel, top, mode, cval, tie_tol)
+        store = RoundingStore(target, top, tie_tol, kernel, saturate)
+    correlate_planes(source, kernel, method, work, target, store, factors)
 
 
 def _precision(image, kernel, method, factors, counts, padded_shape, top, mode, cval):
@@ -219,13 +229,15 @@ def check_image(image) -> np.ndarray:
     if not image.dtype.isnative:  # e.g. big-endian samples from a TIFF: same values, native
         image = image.astype(image.dtype.newbyteorder("="))
     if image.dtype not in _INTEGER and image.dtype not in _FLOATS:
-        raise TypeError(
+        raise InvalidTypeError(
             f"image must be an array of dtype uint8, uint16 or float, got an array "
             f"of dtype {image.dtype}"
         )
     layout_ok = image.ndim == 2 or (image.ndim == 3 and 1 <= image.shape[2] <= 4)
     if not layout_ok or image.size == 0:
-        raise ValueError(f"image must be a non-empty {IMAGE_LAYOUT}, got shape {image.shape}")
+        raise InvalidValueError(
+            f"image must be a non-empty {IMAGE_LAYOUT}, got shape {image.shape}"
+        )
     return image
 
 
@@ -233,13 +245,13 @@ def check_kernel(kernel) -> np.ndarray:
     """``kernel`` as a finite, non-empty 2-D float64 array, or a clear error."""
     array = np.asarray(kernel)
     if array.dtype.kind not in "biuf":
-        raise TypeError(
+        raise InvalidTypeError(
             f"kernel must be a real numeric 2-D array, got an array of dtype {array.dtype}"
         )
     if array.ndim != 2 or array.size == 0:
-        raise ValueError(f"kernel must be a non-empty 2-D array, got shape {array.shape}")
+        raise InvalidValueError(f"kernel must be a non-empty 2-D array, got shape {array.shape}")
     if not np.all(np.isfinite(array)):
-        raise ValueError("kernel must be finite, got NaN or infinite entries")
+        raise InvalidValueError("kernel must be finite, got NaN or infinite entries")
     return array.astype(np.float64)
 
 

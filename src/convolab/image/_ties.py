@@ -3,7 +3,7 @@
 Rounding ``x.5`` ties is only as exact as the sum it rounds. An output within ``tol`` of a
 tie, where ``tol`` bounds the error of the computation, is recomputed from its window in
 float64, the precision of ``scipy.ndimage``'s own sums, and stored already rounded. The
-windows are gathered from the image itself (:meth:`._source.PaddedSource.windows`).
+windows are gathered from the image itself (the engine's padded source).
 uint8 images are filtered in float32 this way (half the memory traffic of float64) whenever
 the second looks are cheap: :data:`TIE_BUDGET`.
 
@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from convolab.image._source import scratch
+from convolab.functional._runtime import scratch
 
 # float32 is worth it while the re-checks gather at most this many window samples per output
 # (a fraction ~2 tol of the outputs, kh kw samples each, ~15 ns a sample gathered)
