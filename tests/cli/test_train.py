@@ -310,3 +310,32 @@ def test_train_names_what_is_wrong_with_a_folder(tmp_path, capsys, counts, messa
     err = capsys.readouterr().err
     assert message.format(root=root) in err and err.count("\n") == 1 and "torch" not in err
     assert not (tmp_path / "r").exists()
+
+
+def test_every_config_field_is_an_option_with_its_comment_as_help(capsys):
+    from dataclasses import fields
+
+    from convolab.train import TrainConfig
+    from convolab.train._config import field_comments
+
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    comments = field_comments(TrainConfig)
+    assert comments["freeze_until"].endswith("'head' trains the new head alone")  # 2 lines
+    for field in fields(TrainConfig):
+        if field.name != "model":
+            assert f"--{field.name.replace('_', '-')}" in text, field.name
+            assert comments[field.name] and comments[field.name] in text, field.name
+    assert "(default 30)" in text and "--no-augment" in text
+
+
+def test_options_reach_the_config(tmp_path):
+    from convolab.cli import build_parser
+    from convolab.cli.train import make_config
+
+    argv = ["train", "lenet5", "--optimizer", "sgd", "--label-smoothing", "0.1", "--threads"]
+    args = build_parser().parse_args([*argv, "2", "--no-augment", "--out", str(tmp_path)])
+    config = make_config(args)
+    assert (config.optimizer, config.label_smoothing, config.threads) == ("sgd", 0.1, 2)
+    assert config.augment is False and config.out == str(tmp_path)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from convolab.report import build_demo, prepare_output
+from convolab.report._training import QUICK_EPOCHS
+from convolab.train import TrainConfig
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
 
@@ -72,3 +78,54 @@ def test_rewrites_its_own_directory(tmp_path):
     (tmp_path / "r" / "index.html").write_text("old")
     prepare_output(tmp_path / "r")  # a previous demo's directory: no error
     shutil.rmtree(tmp_path / "r")
+
+
+def _interrupted_demo(out: Path, section: str) -> tuple[int, str]:
+    """Run `convolab demo --quick`, send SIGINT once ``section`` starts; (exit code, stderr)."""
+    command = [sys.executable, "-m", "convolab", "demo", "--quick", "--out", str(out)]
+    with subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    ) as p:
+        lines = []
+        for line in p.stderr:
+            lines.append(line)
+            if line.startswith(section):
+                time.sleep(1.0)  # well inside the section's work
+                p.send_signal(signal.SIGINT)
+                break
+        lines += p.stderr.readlines()
+        return p.wait(timeout=60), "".join(lines)
+
+
+@pytest.mark.parametrize("section", ["[1/8]", "[7/8]"])  # animations; training LeNet-5
+def test_ctrl_c_stops_with_130_and_leaves_nothing(tmp_path, section):
+    out = tmp_path / "report"
+    code, err = _interrupted_demo(out, section)
+    assert code == 130, err
+    assert "Traceback" not in err and err.rstrip().endswith("interrupted")
+    assert not (section == "[7/8]" and "epoch" in err.splitlines()[-1])
+    assert list(tmp_path.iterdir()) == []  # no report, no hidden partial directory
+
+
+def test_ctrl_c_keeps_the_previous_report(tmp_path):
+    out = tmp_path / "report"
+    prepare_output(out)
+    (out / "index.html").write_text("the previous report")
+    (out / "assets").mkdir()
+    (out / "assets" / "old.png").write_bytes(b"png")
+    code, _ = _interrupted_demo(out, "[3/8]")
+    assert code == 130
+    assert (out / "index.html").read_text() == "the previous report"
+    assert sorted(p.name for p in out.rglob("*")) == [
+        ".convolab-demo",
+        "assets",
+        "index.html",
+        "old.png",
+    ]
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]
+
+
+def test_quick_mode_trains_fewer_epochs(report):
+    rows = (report.parent / "assets" / "lenet5" / "metrics.jsonl").read_text().splitlines()
+    assert len(rows) == QUICK_EPOCHS < TrainConfig().epochs
+    assert f"{QUICK_EPOCHS} epochs of" in report.read_text(encoding="utf-8")

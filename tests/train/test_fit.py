@@ -176,18 +176,6 @@ def test_bad_names_and_devices():
             fit(TrainConfig(device="cuda", epochs=1))
 
 
-def _small(data, n=120):
-    from convolab.data import DataSplits
-
-    return DataSplits(
-        data.name,
-        data.train.subset(slice(0, n)),
-        data.val.subset(slice(0, 40)),
-        data.test.subset(slice(0, 40)),
-        data.classes,
-    )
-
-
 @pytest.mark.parametrize(
     "kw",
     [
@@ -199,8 +187,8 @@ def _small(data, n=120):
         ),  # 224x224 inputs: slow on a CPU
     ],
 )
-def test_runtime_options_train(short_run, kw):
-    data = _small(short_run.data, 16 if "model" in kw else 120)
+def test_runtime_options_train(small_data, kw):
+    data = small_data(16 if "model" in kw else 120)
     result = fit(TrainConfig(epochs=1, device="cpu", **kw), data=data)
     assert np.isfinite(result.history[0]["train_loss"]) and result.test.count == 40
 

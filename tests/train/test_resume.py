@@ -13,7 +13,7 @@ import torch
 from convolab.train import TrainConfig, fit, load_checkpoint
 
 # Small but real: LeNet-5 on digits, 3 epochs of 19 steps, killed in the middle of epoch 3.
-SETTINGS = dict(epochs=3, batch_size=64, seed=3, device="cpu")
+SETTINGS = dict(epochs=3, batch_size=64, seed=3, device="cpu", threads=1)
 KILL_AT_STEP = 19 * 2 + 7
 
 KILLED_RUN = """

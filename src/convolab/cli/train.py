@@ -4,23 +4,31 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import fields
+from dataclasses import Field, fields
 from pathlib import Path
 
-# CLI option -> TrainConfig field, for options whose names differ only by dashes.
-_BOOL_FLAGS = ("amp", "channels_last", "compile", "resume", "force")
+# Field annotation (a string: the module uses postponed annotations) -> argparse type.
+_TYPES = {"int": int, "float": float, "str": str, "str | None": str}
 
 
-def _defaults():
-    from convolab.train._config import TrainConfig
+def _add_option(parser: argparse.ArgumentParser, field: Field, comment: str) -> None:
+    """``--field-name`` for one TrainConfig field: its type, choices, comment and default."""
+    from convolab.train._config import CHOICES
 
-    return TrainConfig()
+    default = "" if field.default is None else f" (default {field.default})"
+    help_text = (comment + default).replace("%", "%%")  # argparse %-formats help
+    flag = "--" + field.name.replace("_", "-")
+    if field.type == "bool":
+        parser.add_argument(flag, action=argparse.BooleanOptionalAction, help=help_text)
+    else:
+        kind = _TYPES[field.type]  # a field of another type must be added here first
+        parser.add_argument(flag, type=kind, choices=CHOICES.get(field.name), help=help_text)
 
 
 def register(subparsers) -> None:
-    from convolab.train._config import DEVICES, OPTIMIZERS, SCHEDULES
+    """``convolab train``: one option per TrainConfig field, its help the field's comment."""
+    from convolab.train._config import TrainConfig, field_comments
 
-    d = _defaults()
     p = subparsers.add_parser(
         "train",
         help="train a model on digits, MNIST, CIFAR-10 or an image folder",
@@ -29,40 +37,11 @@ def register(subparsers) -> None:
         "Runs under `torchrun --nproc_per_node=N -m convolab train ...` with DDP.",
         argument_default=argparse.SUPPRESS,
     )
-    p.add_argument("model", help="model name, e.g. lenet5 (see convolab.models.list_models())")
-    p.add_argument(
-        "--data",
-        help=f"digits | mnist:DIR | fashion-mnist:DIR | cifar10:DIR | "
-        f"folder:DIR (default {d.data})",
-    )
-    p.add_argument("--epochs", type=int, help=f"default {d.epochs}")
-    p.add_argument("--batch-size", type=int, help=f"over all processes (default {d.batch_size})")
-    p.add_argument("--optimizer", choices=OPTIMIZERS, help=f"default {d.optimizer}")
-    p.add_argument("--lr", type=float, help=f"peak learning rate (default {d.lr})")
-    p.add_argument("--weight-decay", type=float, help=f"default {d.weight_decay}")
-    p.add_argument("--momentum", type=float, help=f"SGD momentum (default {d.momentum})")
-    p.add_argument("--schedule", choices=SCHEDULES, help=f"default {d.schedule}")
-    p.add_argument("--label-smoothing", type=float, help=f"default {d.label_smoothing}")
-    p.add_argument(
-        "--augment",
-        action=argparse.BooleanOptionalAction,
-        help="random rotation/shift/zoom while training (default on)",
-    )
-    p.add_argument(
-        "--fit",
-        choices=("auto", "resize", "pad"),
-        help="how images reach the model's input size (default auto)",
-    )
-    p.add_argument("--seed", type=int, help=f"default {d.seed}")
-    p.add_argument("--device", choices=DEVICES, help="auto picks cuda, then mps, then cpu")
-    p.add_argument("--amp", action="store_true", help="mixed precision")
-    p.add_argument("--channels-last", action="store_true", help="NHWC memory format")
-    p.add_argument("--compile", action="store_true", help="torch.compile the model")
-    p.add_argument("--workers", type=int, help=f"DataLoader workers (default {d.workers})")
-    p.add_argument("--out", help="run directory (default runs/MODEL)")
-    p.add_argument("--weights", help="torchvision-format .pth/.safetensors to fine-tune from")
-    p.add_argument("--resume", action="store_true", help="continue the run in --out")
-    p.add_argument("--force", action="store_true", help="start over in a used --out")
+    p.add_argument("model", help="model name, e.g. lenet5 (see `convolab models`)")
+    comments = field_comments(TrainConfig)
+    for field in fields(TrainConfig):
+        if field.name != "model":
+            _add_option(p, field, comments.get(field.name, ""))
     p.set_defaults(func=run)
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from convolab.report._context import DemoContext
 from convolab.report._page import figure, paragraph, row
 
+# Epochs of `demo --quick` (the full report trains TrainConfig's default number of epochs).
+QUICK_EPOCHS = 10
+
 
 def _inspect(ctx: DemoContext, result) -> list[str]:
     """Filters and feature maps of the first test digit; returns the assets' URLs."""
@@ -20,7 +23,8 @@ def training_section(ctx: DemoContext) -> str:
     from convolab.train import TrainConfig, fit
 
     run = ctx.assets / "lenet5"
-    result = fit(TrainConfig(model="lenet5", data="digits", out=str(run), force=True))
+    epochs = QUICK_EPOCHS if ctx.quick else TrainConfig().epochs
+    result = fit(TrainConfig(model="lenet5", data="digits", epochs=epochs, out=str(run)))
     filters, digit, *maps = _inspect(ctx, result)  # inspect_model's order
     return (
         paragraph(

@@ -9,8 +9,11 @@ from convolab._args import as_choice, as_int, invalid, wrong_type
 OPTIMIZERS = ("adamw", "sgd")
 SCHEDULES = ("onecycle", "cosine", "constant")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+FITS = ("auto", "resize", "pad")
+# The values a string field accepts (the command line offers them as choices).
+CHOICES = {"optimizer": OPTIMIZERS, "schedule": SCHEDULES, "device": DEVICES, "fit": FITS}
 # Fields that do not change the computation: a resumed run may set them differently.
-RUNTIME_FIELDS = ("device", "workers", "out", "resume", "force")
+RUNTIME_FIELDS = ("device", "threads", "workers", "out", "resume", "force")
 
 
 @dataclass
@@ -35,12 +38,16 @@ class TrainConfig:
     fit: str = "auto"  # auto | resize | pad: how images reach the model's input size
     seed: int = 0  # seeds the model, the data order and the augmentation
     device: str = "auto"  # auto (cuda, then mps, then cpu) | cpu | cuda | mps
+    threads: int = 0  # torch CPU threads; 0: the idle cores (cores - load average), at least 1
     amp: bool = False  # mixed precision (float16 on CUDA, bfloat16 elsewhere)
     channels_last: bool = False  # NHWC memory format (faster convolutions on recent GPUs)
     compile: bool = False  # torch.compile the model
     workers: int = 0  # DataLoader worker processes (data are in memory: 0 is fastest)
-    out: str | None = None  # run directory; None writes nothing
+    out: str | None = None  # run directory; fit() writes nothing when None, the command
+    # line's default is runs/MODEL
     weights: str | None = None  # torchvision-format weights to fine-tune from
+    freeze_until: str | None = None  # with weights: freeze every layer before this one (e.g.
+    # layer3, features.c5); 'head' trains the new head alone
     resume: bool = False  # continue the run in `out` from its last.pt
     force: bool = False  # start over in an `out` that already holds a run
 
@@ -52,15 +59,21 @@ class TrainConfig:
         as_int(self.batch_size, "batch_size", minimum=1)
         as_int(self.workers, "workers", minimum=0)
         as_int(self.seed, "seed", minimum=0)
-        as_choice(self.optimizer, "optimizer", OPTIMIZERS)
-        as_choice(self.schedule, "schedule", SCHEDULES)
-        as_choice(self.device, "device", DEVICES)
+        as_int(self.threads, "threads", minimum=0)
+        for name, choices in CHOICES.items():
+            as_choice(getattr(self, name), name, choices)
         _check_float(self.lr, "lr", 0.0, None)
         _check_float(self.weight_decay, "weight_decay", 0.0, None, low_ok=True)
         _check_float(self.momentum, "momentum", 0.0, 1.0, low_ok=True)
         _check_float(self.label_smoothing, "label_smoothing", 0.0, 1.0, low_ok=True)
         if self.resume and self.out is None:
             raise invalid("out", None, "a run directory when resume=True")
+        if self.freeze_until is not None and self.weights is None:
+            raise invalid(
+                "freeze_until",
+                self.freeze_until,
+                "None without weights (freezing freshly initialised layers trains nothing useful)",
+            )
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -86,3 +99,35 @@ def _check_float(value, name: str, low: float, high: float | None, low_ok: bool 
         raise wrong_type(name, value, expected)
     if value < low or (value == low and not low_ok) or (high is not None and value >= high):
         raise invalid(name, value, expected)
+
+
+def field_comments(cls: type) -> dict[str, str]:
+    """Each field's comment in the source of dataclass ``cls``: its trailing ``# ...`` and the
+    comment-only lines right below it, joined (``{}`` when the source cannot be read).
+
+    The comments stay where a reader of the dataclass sees them (nanoGPT's ``GPTConfig``
+    style) and are also the command line's help.
+    """
+    import ast
+    import inspect
+    import io
+    import tokenize
+
+    try:
+        source = inspect.getsource(cls)
+    except (OSError, TypeError):  # no source file (a frozen or compiled-only install)
+        return {}
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    comments = {
+        t.start[0]: t.string.lstrip("#").strip() for t in tokens if t.type == tokenize.COMMENT
+    }
+    lines = source.splitlines()
+    body = ast.parse(source).body[0].body
+    found = {}
+    for node in (n for n in body if isinstance(n, ast.AnnAssign)):
+        row, parts = node.lineno, []
+        while row in comments and (row == node.lineno or lines[row - 1].lstrip().startswith("#")):
+            parts.append(comments[row])
+            row += 1
+        found[node.target.id] = " ".join(parts)
+    return found

@@ -30,6 +30,13 @@ class Step:
     amp_dtype: torch.dtype | None = None
     scaler: torch.amp.GradScaler | None = None
     channels_last: bool = False
+    frozen_norms: tuple[torch.nn.Module, ...] = ()  # kept in eval mode (see _freeze)
+
+    def train_mode(self) -> None:
+        """The model in training mode, but the frozen normalisation layers in eval mode."""
+        self.model.train()
+        for norm in self.frozen_norms:
+            norm.eval()
 
     def autocast(self):
         if self.amp_dtype is None:
@@ -57,7 +64,7 @@ def _backward_step(step: Step, loss: torch.Tensor) -> None:
 
 def train_epoch(step: Step, loader, generator: torch.Generator, progress: Progress):
     """One pass over ``loader``; returns (loss_sum, correct, count) tensors of this process."""
-    step.model.train()
+    step.train_mode()
     totals = torch.zeros(3, dtype=torch.float64, device=step.device)  # loss sum, correct, n
     for images, labels in loader:
         x = step.inputs(images, generator, train=True)  # (B, C, H, W)

@@ -25,6 +25,7 @@ from convolab.train._card import ModelCard
 from convolab.train._checkpoint import save_weights
 from convolab.train._config import TrainConfig
 from convolab.train._engine import Step, evaluate_batches, train_epoch
+from convolab.train._freeze import freeze_until
 from convolab.train._metrics import EvalResult
 from convolab.train._optim import build_optimizer, build_schedule
 from convolab.train._plots import plot_confusion, plot_curves
@@ -98,7 +99,7 @@ def fit(config: TrainConfig | None = None, *, data: DataSplits | None = None) ->
     input (1, 1, 32, 32); ``feature_maps`` gives ``{'features.c1': (6, 28, 28), ...}``.
     """
     config = config or TrainConfig()
-    runtime = rt.start(config.device)
+    runtime = rt.start(config.device, config.threads)
     try:
         return _Run(config, runtime, data).run()
     finally:
@@ -127,7 +128,7 @@ class _Run:
     """One call of :func:`fit`: its state lives here between epochs."""
 
     def __init__(self, config: TrainConfig, runtime: rt.Runtime, data: DataSplits | None):
-        self.config, self.runtime = config, runtime
+        self.config, self.runtime, self.frozen = config, runtime, None
         self.run_dir = RunDir(config.out, runtime.main) if config.out is not None else None
         resumed = self.run_dir.open(config) if self.run_dir is not None else None
         rt.seed_everything(config.seed)
@@ -153,6 +154,8 @@ class _Run:
 
         kw = dict(num_classes=self.data.num_classes, in_channels=self.card.preprocess.in_channels)
         model = create_model(self.config.model, weights=self.config.weights, **kw)
+        if self.config.freeze_until is not None:
+            self.frozen = freeze_until(model, self.config.freeze_until)
         model = model.to(self.runtime.device)
         if self.config.channels_last:
             model = model.to(memory_format=torch.channels_last)
@@ -195,7 +198,8 @@ class _Run:
             model = torch.nn.parallel.DistributedDataParallel(model, device_ids=ids)
         if c.compile:
             model = torch.compile(model)
-        optimizer = build_optimizer(self.raw_model.parameters(), c)
+        trained = [p for p in self.raw_model.parameters() if p.requires_grad]
+        optimizer = build_optimizer(trained, c)
         half = c.amp and device.type == "cuda"
         return Step(
             model,
@@ -208,6 +212,7 @@ class _Run:
             (torch.float16 if half else torch.bfloat16) if c.amp else None,
             torch.amp.GradScaler("cuda") if half else None,
             c.channels_last,
+            self.frozen.norms if self.frozen else (),
         )
 
     def _state(self, epoch: int) -> dict:
@@ -289,7 +294,22 @@ class _Run:
         if self.runtime.main:
             print(line, flush=True)
 
+    def _introduce(self) -> None:
+        """One line on what trains where (threads as chosen, see _runtime), and what is frozen."""
+        d, runtime = self.data, self.runtime
+        where = str(runtime.device)
+        if runtime.device.type == "cpu":
+            plural = "s" * (runtime.threads > 1)
+            where += f", {runtime.threads} thread{plural} ({runtime.threads_why})"
+        self._say(
+            f"{self.card.model} on {d.name}: {len(d.train):,} train, {len(d.val):,} val, "
+            f"{len(d.test):,} test images; {where}"
+        )
+        if self.frozen is not None:
+            self._say(self.frozen.describe(self.raw_model))
+
     def run(self) -> FitResult:
+        self._introduce()
         if self.start_epoch:
             self._say(f"resuming {self.run_dir.path} after epoch {self.start_epoch}")
         for epoch in range(self.start_epoch, self.config.epochs):
