@@ -6,9 +6,10 @@ import torch
 import torch.nn.functional as F
 
 from convolab._args import as_choice, as_tuple, infer_ndim, invalid, wrong_type
-from convolab.shape import same_padding
+from convolab.functional._pad import CONV_MODES
+from convolab.shape import conv_geometry
 
-PAD_MODES = ("constant", "reflect", "replicate", "circular")
+PAD_MODES = tuple(CONV_MODES.values())  # F.pad's names of the conv padding modes
 
 
 def flat_pad(pairs) -> list[int]:
@@ -51,7 +52,7 @@ def pad_same(
     strides = as_tuple(stride, ndim, "stride", minimum=1)
     dilations = as_tuple(dilation, ndim, "dilation", minimum=1)
     mode = as_choice(mode, "mode", PAD_MODES)
-    pairs = same_padding(tuple(x.shape[-ndim:]), kernel, strides, dilations)
+    pairs = conv_geometry(tuple(x.shape[-ndim:]), kernel, strides, "same", dilations).pads
     pad = flat_pad(pairs)
     if not any(pad):
         return x
