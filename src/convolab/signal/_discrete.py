@@ -18,7 +18,7 @@ import math
 import numpy as np
 import scipy.fft
 
-from convolab._args import as_choice, invalid
+from convolab._args import InvalidTypeError, as_choice, invalid
 from convolab.functional import sliding_windows
 
 try:  # numpy.correlate's compiled core without its Python wrapper: a short call takes ~1.5 us,
@@ -49,7 +49,7 @@ def _as_sequence(value, name: str) -> np.ndarray:
     if array.size == 0:
         raise invalid(name, "an empty sequence", "a non-empty 1-D sequence")
     if array.dtype.kind not in NUMERIC:
-        raise TypeError(f"{name} must be a numeric sequence, got dtype {array.dtype}")
+        raise InvalidTypeError(f"{name} must be a numeric sequence, got dtype {array.dtype}")
     return array
 
 

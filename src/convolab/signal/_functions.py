@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from convolab._args import invalid, wrong_type
+from convolab._args import InvalidValueError, invalid, wrong_type
 
 GAUSSIAN_TRUNCATE = 10.0  # gaussian support is [-10 sigma, 10 sigma]
 EXPONENTIAL_CUTOFF = 40.0  # exponential support is [0, 40]
@@ -184,5 +184,5 @@ def get_function(name: str, argname: str = "name") -> Function:
         known = ", ".join(repr(n) for n in LIBRARY)
         close = difflib.get_close_matches(name, LIBRARY, n=2)
         hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-        raise ValueError(f"{invalid(argname, name, 'one of ' + known)}{hint}")
+        raise InvalidValueError(f"{invalid(argname, name, 'one of ' + known)}{hint}")
     return LIBRARY[name]()
