@@ -102,3 +102,82 @@ def test_summary_refuses_disagreeing_channels(capsys):
 def test_summary_mac_units(capsys):
     assert main(["summary", "lenet5"]) == 0
     assert "Total MACs: 416,520 (416.520 K)" in capsys.readouterr().out
+
+
+def _run_dir(tmp_path, classes=("a", "b", "c")):
+    """A run directory as training leaves it: model.safetensors with its card."""
+    from convolab.data import Preprocess
+    from convolab.models import create_model
+    from convolab.train import ModelCard
+    from convolab.train._checkpoint import save_weights
+
+    card = ModelCard("lenet5", classes, Preprocess((32, 32), 1, (0.5,), (0.5,), "pad"))
+    save_weights(tmp_path / "model.safetensors", create_model("lenet5", num_classes=3), card)
+    return tmp_path
+
+
+def test_summary_of_a_run_directory(tmp_path, capsys):
+    run = _run_dir(tmp_path)
+    assert main(["summary", str(run), "--batch-size", "4", "--optimizer", "sgd"]) == 0
+    out = capsys.readouterr().out
+    assert "Input: 4x1x32x32 (lenet5 from" in out and "4x3" in out
+    assert "Training step (sgd, batch 4)" in out
+
+
+def test_summary_of_a_torchvision_format_weights_file(tmp_path, capsys):
+    import torch
+
+    from convolab.models import create_model
+
+    path = tmp_path / "lenet.pth"
+    torch.save(create_model("lenet5").state_dict(), path)
+    assert main(["summary", str(path), "--model", "lenet5", "--depth", "1"]) == 0
+    assert "Total params: 61,706" in capsys.readouterr().out
+
+
+def test_summary_json(capsys):
+    import json
+
+    assert main(["summary", "resnet18", "--json", "--input", "2x3x64x64"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["input_size"] == [2, 3, 64, 64] and data["total_params"] == 11_689_512
+    conv1 = data["rows"][0]
+    assert conv1["name"] == "conv1" and conv1["kernel"] == [7, 7] and conv1["stride"] == [2, 2]
+    assert conv1["receptive_field"] == [7, 7] and conv1["start"] == [-3, -3]
+    assert data["training"]["optimizer"] == "adamw" and data["training"]["peak"] > 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["summary", "resnet19"], "`convolab models` lists the names"),
+        (["summary", "lenet5", "--input", "2x1x32x32", "--batch-size", "3"], "--batch-size is 3"),
+        (["summary", "lenet5", "--model", "lenet5"], "--model names the model of a weights file"),
+        (["summary", "lenet5", "--optimizer", "lion"], "invalid choice: 'lion'"),
+        (["summary", "no/such/run"], "does not exist"),
+    ],
+)
+def test_more_errors_are_one_line(capsys, argv, message):
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own refusals
+        code = exc.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_weights_that_do_not_fit_are_one_line(tmp_path, capsys):
+    import torch
+
+    from convolab.models import create_model
+
+    path = tmp_path / "resnet.pth"
+    torch.save(create_model("resnet18", num_classes=3).state_dict(), path)
+    assert main(["summary", str(path), "--model", "lenet5"]) == 2
+    err = capsys.readouterr().err
+    assert "weights" in err and len(err.strip().splitlines()) == 1
+    (tmp_path / "run").mkdir()
+    run = _run_dir(tmp_path / "run")
+    assert main(["summary", str(run), "--in-channels", "3"]) == 2
+    assert "apply to a model name" in capsys.readouterr().err
