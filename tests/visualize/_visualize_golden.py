@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 import skimage.data
 from _visualize_reference import (
+    CAUSAL_1D,
+    DEFAULT_SETTING,
     as_2d,
     functional_error,
     random_setting,
@@ -164,26 +166,10 @@ HAND_LAYERS = [  # changes to the page's default setting
     {"inChannels": 4, "groups": 3, "outChannels": 3},
     {"size": [3, 7], "padding": [3, 1], "paddingMode": "reflect"},
     {"paddingKind": "causal", "dilation": [2, 1], "paddingMode": "replicate"},
-    {
-        "ndim": 1,
-        "size": [12],
-        "kernel": [3],
-        "stride": [2],
-        "dilation": [2],
-        "padding": [0],
-        "paddingSides": [[0, 0]],
-        "outputPadding": [0],
-        "paddingKind": "causal",
-    },
+    CAUSAL_1D,
     {"transposed": True, "paddingKind": "same"},
     {"transposed": True, "stride": [2, 2], "outputPadding": [1, 1], "flip": True},
 ]
-DEFAULT = {
-    "ndim": 2, "transposed": False, "flip": False, "size": [7, 7], "kernel": [3, 3],
-    "stride": [1, 1], "dilation": [1, 1], "inChannels": 1, "outChannels": 1, "groups": 1,
-    "paddingKind": "symmetric", "padding": [1, 1], "paddingSides": [[1, 1], [1, 1]],
-    "paddingMode": "zeros", "outputPadding": [0, 0],
-}  # fmt: skip
 MAX_VALUES = 600  # a layer's inputs plus outputs, to keep the file small
 
 
@@ -253,7 +239,7 @@ def _uses(s, geo, index) -> dict:
 
 
 def layer_cases(rng: random.Random, count: int) -> list:
-    cases = [layer_answer({**DEFAULT, **c}, rng) for c in HAND_LAYERS]
+    cases = [layer_answer({**DEFAULT_SETTING, **c}, rng) for c in HAND_LAYERS]
     while len(cases) < count:
         cases.append(layer_answer(random_setting(rng), rng))
     return [lists(c) for c in cases if c is not None]

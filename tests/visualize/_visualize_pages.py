@@ -19,6 +19,13 @@ def open_page(browser, url: str, width: int = 1280, height: int = 800):
     return page
 
 
+def show_image(page, kernel: str) -> None:
+    """Switch to the Image tab, wait for its photo, and filter it with ``kernel``."""
+    page.check("input[name=view][value=image]")
+    page.evaluate("convolabVis.image.settled()")
+    page.evaluate("name => convolabVis.image.setKernel(name)", kernel)
+
+
 def save_screenshot(page, directory: Path, name: str) -> Path:
     """Save a full-page screenshot, and a copy in /work/notes/screens when that exists."""
     path = directory / f"{name}.png"

@@ -17,6 +17,37 @@ import convolab.functional as CF
 from convolab import shape
 
 TORCH_PAD = {"reflect": "reflect", "replicate": "replicate", "circular": "circular"}
+DEFAULT_SETTING = {  # the page's own default (static/js/settings.js DEFAULTS)
+    "ndim": 2,
+    "transposed": False,
+    "flip": False,
+    "size": [7, 7],
+    "kernel": [3, 3],
+    "stride": [1, 1],
+    "dilation": [1, 1],
+    "inChannels": 1,
+    "outChannels": 1,
+    "groups": 1,
+    "paddingKind": "symmetric",
+    "padding": [1, 1],
+    "paddingSides": [[1, 1], [1, 1]],
+    "paddingMode": "zeros",
+    "outputPadding": [0, 0],
+}
+CAUSAL_1D = {  # a WaveNet-like layer: 1-D, dilated, 'causal' padding
+    "ndim": 1,
+    "size": [12],
+    "kernel": [3],
+    "stride": [2],
+    "dilation": [2],
+    "padding": [0],
+    "paddingSides": [[0, 0]],
+    "outputPadding": [0],
+    "paddingKind": "causal",
+    "paddingMode": "replicate",
+    "inChannels": 2,
+    "outChannels": 2,
+}
 
 
 def per_dim(values, ndim):

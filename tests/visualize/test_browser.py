@@ -13,8 +13,9 @@ import random
 import numpy as np
 import pytest
 import torch
-from _visualize_pages import open_page, save_screenshot
+from _visualize_pages import open_page, save_screenshot, show_image
 from _visualize_reference import (
+    DEFAULT_SETTING,
     as_2d,
     engine_output,
     functional_error,
@@ -31,23 +32,7 @@ import convolab.image
 import convolab.nn
 from convolab.visualize import PHOTOS, photo_png
 
-BASE = {
-    "ndim": 2,
-    "transposed": False,
-    "flip": False,
-    "size": [7, 7],
-    "kernel": [3, 3],
-    "stride": [1, 1],
-    "dilation": [1, 1],
-    "inChannels": 1,
-    "outChannels": 1,
-    "groups": 1,
-    "paddingKind": "symmetric",
-    "padding": [1, 1],
-    "paddingSides": [[1, 1], [1, 1]],
-    "paddingMode": "zeros",
-    "outputPadding": [0, 0],
-}
+BASE = DEFAULT_SETTING
 
 
 def _expected_error(s: dict, answer) -> str | None:
@@ -430,9 +415,7 @@ def test_screenshot(served_page, screens_dir, name):
 
 def test_screenshot_image_mode_and_narrow_window(browser, server_address, screens_dir):
     page = open_page(browser, server_address)
-    page.check("input[name=view][value=image]")
-    page.evaluate("convolabVis.image.settled()")
-    page.evaluate("convolabVis.image.setKernel('edge_magnitude')")
+    show_image(page, "edge_magnitude")
     save_screenshot(page, screens_dir, "visualize-image")
     assert page.errors == []
     page.close()

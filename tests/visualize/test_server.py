@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -20,7 +21,7 @@ from PIL import Image
 from convolab import image
 from convolab.visualize import PHOTOS, is_loopback, kernel_bank, make_server, page_html, photo_png
 from convolab.visualize._bundle import bundle
-from convolab.visualize._page import STATIC
+from convolab.visualize._page import EMBEDDED_PHOTO, EMBEDDED_SIDE, STATIC
 
 CLI = [sys.executable, "-m", "convolab", "visualize"]
 
@@ -153,6 +154,15 @@ def test_a_non_loopback_host_is_warned_about():
     assert done.returncode == 2
 
 
+def test_a_port_out_of_range_is_one_line_and_exit_2(capsys):
+    from convolab.cli import main
+
+    assert main(["visualize", "--port", "70000", "--no-browser"]) == 2
+    err = capsys.readouterr().err
+    expected = "--port must be an int between 0 and 65535, got 70000"
+    assert err == f"convolab visualize: error: {expected}\n"
+
+
 def test_ctrl_c_stops_the_server_cleanly():
     proc = subprocess.Popen(
         [*CLI, "--port", "0", "--no-browser"],
@@ -207,6 +217,20 @@ def test_the_single_file_page_loads_nothing():
     assert 'type="module"' not in html and "<link" not in html.replace('<link rel="icon"', "")
     assert 'id="convolab-data"' in html
     assert re.search(r"https?://", html) is None
+
+
+def test_the_single_file_page_embeds_one_small_photo():
+    html = page_html()
+    data = json.loads(re.search(r'id="convolab-data">(.*?)</script>', html).group(1))
+    (photo,) = data["photos"]
+    assert photo["name"] == EMBEDDED_PHOTO
+    prefix = "data:image/png;base64,"
+    assert photo["url"].startswith(prefix)
+    png = base64.b64decode(photo["url"][len(prefix) :])
+    picture = np.asarray(Image.open(io.BytesIO(png)))
+    assert picture.shape == (EMBEDDED_SIDE, EMBEDDED_SIDE)  # camera is square and grey
+    assert png == photo_png(EMBEDDED_PHOTO, EMBEDDED_SIDE)
+    assert len(html.encode()) < 160 * 1024  # the photo costs about 27 KiB of the page
 
 
 def _modules(tmp_path, **sources) -> str:

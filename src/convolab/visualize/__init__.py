@@ -2,9 +2,13 @@
 
 The page (``static/``: HTML, CSS, JavaScript as plain ES modules) draws the input, weight and
 output grids of a 1-D or 2-D (transposed) convolution, links each output cell to the inputs
-and weights it sums, and filters photos with the kernel bank of :mod:`convolab.image`. Its
-JavaScript re-implements :mod:`convolab.shape`'s formulas and error messages; the browser
-tests hold the two to the same answers.
+and weights it sums (each kernel position in its own colour), each weight to every input it
+multiplies and output it feeds, takes values typed into the input and weight cells, keeps its
+state in the URL's fragment (a link or a reload shows the same), and filters photos with the
+kernel bank of :mod:`convolab.image` in every boundary mode. Its JavaScript re-implements
+:mod:`convolab.shape`'s geometry and messages, the layer checks, the forward pass and the
+image filter; ``tests/visualize/golden.json`` holds Python's answers and ``node --test``
+checks the JavaScript against them (``make test``).
 
 Served by ``convolab visualize`` (ES modules over HTTP), or written as one file with
 ``convolab visualize --save page.html`` (:func:`page_html`: CSS, a classic-script bundle of

@@ -1,6 +1,9 @@
 // Which input cells and weights make each output cell, and the values they make. One
-// function, contributions(), describes a cell's window; the drawing, the numbers, the reverse
-// look-up and the test hook all read it, so what is highlighted is what is summed.
+// function, contributions(), describes a cell's window; the drawing, the numbers and the test
+// hook all read it, so what is highlighted is what is summed. consumers() (the outputs an input
+// feeds) and weightUses() (every product of one weight) are the reverse look-ups.
+// tests/visualize/golden.json holds convolab.functional's outputs and PyTorch autograd's cells
+// for these; tests/visualize/js/ checks them.
 //
 // Convolution (PyTorch's cross-correlation; true convolution flips the kernel):
 //   y[co, oy, ox] = sum_{ci in group, ky, kx} w[co, ci', ky, kx] * xpad[ci, oy*s + ky*d, ...]

@@ -65,3 +65,21 @@ export function syncVisibility(form) {
   }
   form.querySelector("legend .hint").textContent = ndim === 1 ? "width" : "height × width";
 }
+
+// The controls behind each argument name that a message can start with.
+const FIELDS = {
+  size: "size", kernel_size: "kernel", stride: "stride", dilation: "dilation",
+  padding: "padding", output_padding: "outputPadding", in_channels: "inChannels",
+  out_channels: "outChannels", groups: "groups", padding_mode: "paddingMode",
+};
+
+// Mark the controls of the argument a message names (aria-invalid); null clears the marks.
+export function markBlamed(form, message) {
+  const field = message === null ? undefined : FIELDS[message.split(" ")[0]];
+  for (const input of form.querySelectorAll("input, select")) {
+    const name = input.name.split("-")[0];
+    const blamed = name === field || (field === "padding" && name === "paddingSides");
+    if (blamed) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+}

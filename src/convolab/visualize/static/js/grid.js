@@ -12,6 +12,9 @@ const STYLE = {
 const LABEL_HEIGHT = 18;
 const GAP = 14;
 const TEXT_CELL = 16; // cells from this size up show their numbers
+const FONT = 13; // px, the largest font of a number
+const CHAR = 0.62 * FONT; // px, the width of a monospace digit at that size
+const WIDEST_CELL = 46; // px: a cell grows up to this for a long number such as -12.25
 
 export class GridPanel {
   constructor(canvas, { maxCell = 30, minCell = 3 } = {}) {
@@ -25,13 +28,21 @@ export class GridPanel {
   // grids: [{id, label, rows, cols, kind(r, c), text(r, c)}]
   setGrids(grids) {
     this.grids = grids;
+    let longest = 1;
+    for (const g of grids) {
+      for (let r = 0; r < g.rows; r++) {
+        for (let c = 0; c < g.cols; c++) longest = Math.max(longest, g.text?.(r, c)?.length ?? 0);
+      }
+    }
+    // cells grow (to WIDEST_CELL) until the longest number fits at the full font size
+    this.largest = Math.min(WIDEST_CELL, Math.max(this.maxCell, Math.ceil(longest * CHAR + 6)));
   }
 
   // The largest cell size at which the grids, flowed into rows, fit in `maxHeight`; when
   // none does, cells just big enough for their numbers (or what the width allows).
   layout(width, maxHeight) {
     const widest = Math.max(1, ...this.grids.map((g) => g.cols));
-    const fit = Math.max(this.minCell, Math.min(this.maxCell, Math.floor((width - 4) / widest)));
+    const fit = Math.max(this.minCell, Math.min(this.largest, Math.floor((width - 4) / widest)));
     const floor = Math.min(fit, TEXT_CELL);
     let cell = fit;
     while (cell > floor && this.flow(cell, width) > maxHeight) cell -= 1;
@@ -109,13 +120,14 @@ export class GridPanel {
   }
 
   // The centre of cell (row, col) of grid `id`, counted from its first cell past any
-  // padding or cropped margin, in page coordinates.
+  // padding or cropped margin, in page coordinates, and the cell's size.
   centre(id, row, col) {
     const box = this.boxes.find((b) => b.grid.id === id);
     const rect = this.canvas.getBoundingClientRect();
     return {
       x: rect.left + window.scrollX + box.x + (col + (box.grid.left ?? 0) + 0.5) * this.cell,
       y: rect.top + window.scrollY + box.y + (row + (box.grid.top ?? 0) + 0.5) * this.cell,
+      size: this.cell,
     };
   }
 
@@ -145,7 +157,7 @@ function outline(ctx, x, y, c, kind) {
 
 // The largest monospace font (up to 45% of the cell) in which `text` fits the cell.
 function fittingFont(ctx, text, c) {
-  let size = Math.max(9, Math.floor(c * 0.45));
+  let size = Math.min(FONT, Math.max(9, Math.floor(c * 0.45)));
   ctx.font = `${size}px ui-monospace, monospace`;
   const width = ctx.measureText(text).width;
   if (width > c - 3) size = Math.max(6, Math.floor((size * (c - 3)) / width));

@@ -2,16 +2,18 @@
 // person types, the state in the URL, and the test hook window.convolabVis (the browser
 // tests drive the page through it).
 
+import { copyText } from "./clipboard.js";
 import { convolabCode, pytorchCode } from "./code.js";
-import { contributions, forward, inputAt, weightAt, weightShape } from "./engine.js";
+import { forward, inputAt, weightAt, weightShape } from "./engine.js";
 import { CellEditor } from "./editor.js";
-import { readForm, syncVisibility, writeForm } from "./form.js";
+import { markBlamed, readForm, syncVisibility, writeForm } from "./form.js";
 import { GridPanel } from "./grid.js";
 import { startImageView } from "./image.js";
 import { wirePanel } from "./interact.js";
 import { ArgError } from "./pyargs.js";
+import { cellName, describe } from "./readout.js";
 import { DEFAULTS, buildLayer, describePadding } from "./settings.js";
-import { decodeState, encodeState } from "./url.js";
+import { decodeState, encodeState, fitToLayer } from "./url.js";
 import { formatExact, layerValues, shapes } from "./values.js";
 import {
   inputGrids, inputMarks, outputGrids, outputMarks, weightGrids, weightMarks,
@@ -44,26 +46,13 @@ function stepOfCell([co, oy, ox]) {
   return (co * ho + oy) * wo + ox;
 }
 
-// The controls behind each argument name that a message can start with.
-const FIELDS = {
-  size: "size", kernel_size: "kernel", stride: "stride", dilation: "dilation",
-  padding: "padding", output_padding: "outputPadding", in_channels: "inChannels",
-  out_channels: "outChannels", groups: "groups", padding_mode: "paddingMode",
-};
-
 function showError(message) {
   const box = $("error");
   box.hidden = message === null;
   box.textContent = message ?? "";
   document.querySelector(".stage").classList.toggle("invalid", message !== null);
   for (const button of document.querySelectorAll("[data-copy]")) button.disabled = message !== null;
-  const field = message === null ? undefined : FIELDS[message.split(" ")[0]];
-  for (const input of form.querySelectorAll("input, select")) {
-    const name = input.name.split("-")[0];
-    const blamed = name === field || (field === "padding" && name === "paddingSides");
-    if (blamed) input.setAttribute("aria-invalid", "true");
-    else input.removeAttribute("aria-invalid");
-  }
+  markBlamed(form, message);
 }
 
 function update() {
@@ -144,34 +133,7 @@ function render() {
   for (const panel of Object.values(panels)) panel.draw(result.marks);
   $("step").value = String(state.step);
   $("step-label").textContent = `${state.step + 1} / ${stepCount()}${state.pinned ? " (pinned)" : ""}`;
-  $("readout").textContent = describe(sel.kind, result.drawn);
-}
-
-// "x[1, 2]" in 1-D, "x[0, 1, 2]" in 2-D: an index without the height of a 1-D layer.
-function name(kind, cell) {
-  const oneD = state.layer.ndim === 1;
-  const shown = oneD ? cell.filter((_, i) => i !== cell.length - 2) : cell;
-  return `${{ input: "x", weight: "w", output: "y" }[kind]}[${shown.join(", ")}]`;
-}
-
-function describe(kind, drawn) {
-  const { layer, values } = state;
-  if (kind === "input") return `${name("input", drawn.input)} feeds ${drawn.readers.length} output cells`;
-  if (kind === "weight") {
-    const w = formatExact(weightAt(layer, values, drawn.weight));
-    return `${name("weight", drawn.weight)} = ${w} multiplies ${drawn.sources.length} input ` +
-      `cells and feeds ${drawn.outputs.length} output cells`;
-  }
-  const [co, oy, ox] = drawn.output;
-  const terms = contributions(layer, co, oy, ox).map((t) => {
-    const x = t.sy < 0 || t.sx < 0 ? 0 : inputAt(layer, values, t.ci, t.sy, t.sx);
-    const w = weightAt(layer, values, t.w);
-    return `${formatExact(x)}·${w < 0 ? `(${formatExact(w)})` : formatExact(w)}`;
-  });
-  const shown = terms.length > 12 ? [...terms.slice(0, 12), "…"] : terms;
-  const value = state.output[stepOfCell(drawn.output)];
-  return `${name("output", drawn.output)} = ${shown.join(" + ") || "0"} = ${formatExact(value)} ` +
-    `(${terms.length} products)`;
+  $("readout").textContent = describe(state.layer, state.values, state.output, sel.kind, result.drawn);
 }
 
 // ---- the player: play / pause, speed, step scrubber ----
@@ -241,7 +203,7 @@ function edit(kind, cell, typed) {
   const value = kind === "input"
     ? inputAt(state.layer, state.values, ...cell) : weightAt(state.layer, state.values, cell);
   editor.open({
-    name: name(kind, cell), text: formatExact(value), typed,
+    name: cellName(state.layer, kind, cell), text: formatExact(value), typed,
     rect: {
       left: centre.x - window.scrollX - box.left - size / 2,
       top: centre.y - window.scrollY - box.top - size / 2, size,
@@ -284,34 +246,18 @@ function showNotes(notes) {
   $("url-note").textContent = notes.length ? `This link could not set: ${notes.join("; ")}.` : "";
 }
 
-const fits = (cell, shape) => cell.every((v, i) => v >= 0 && v < shape[i]);
-
-// The layer's values and selection from a link, once its settings are in the controls.
-function applyLinkValues(decoded, notes) {
-  const want = shapes(state.layer);
-  for (const key of ["x", "w"]) {
-    const values = decoded[key];
-    const needed = want[key].reduce((p, q) => p * q, 1);
-    if (values && values.length === needed) state.custom[key] = { shape: want[key], values };
-    else if (values) notes.push(`${key} has ${values.length} values, the layer needs ${needed}`);
-  }
-  update();
-  const sel = decoded.select;
-  if (!sel) return;
-  const { layer } = state;
-  const shape = { output: [layer.cout, ...layer.out], input: [layer.cin, ...layer.size],
-    weight: weightShape(layer) }[sel.kind];
-  if (fits(sel.cell, shape)) pin(sel.kind, sel.cell);
-  else notes.push(`select ${sel.kind} ${sel.cell.join(",")} is outside the layer`);
-}
-
 async function applyLink(fragment) {
   const decoded = decodeState(fragment);
   const notes = [...decoded.notes];
   writeForm(form, { ...DEFAULTS, ...decoded.settings });
   state.custom = { x: null, w: null };
   update();
-  if (state.layer) applyLinkValues(decoded, notes);
+  if (state.layer) {
+    const { custom, select } = fitToLayer(decoded, state.layer, notes);
+    state.custom = custom;
+    update();
+    if (select) pin(select.kind, select.cell);
+  }
   showView(decoded.image ? "image" : "grid");
   showNotes(notes);
   if (decoded.image) notes.push(...(await imageView.restore(decoded.image)));
@@ -320,20 +266,6 @@ async function applyLink(fragment) {
 }
 
 // ---- wiring ----
-
-async function copy(id) {
-  const text = $(id).textContent;
-  try {
-    await navigator.clipboard.writeText(text);
-    $("copy-status").textContent = "Copied.";
-  } catch {
-    const range = document.createRange();
-    range.selectNodeContents($(id));
-    window.getSelection().removeAllRanges();
-    window.getSelection().addRange(range);
-    $("copy-status").textContent = "Selected: press Ctrl+C (or ⌘C) to copy.";
-  }
-}
 
 function depthwise() {
   const el = form.elements;
@@ -379,12 +311,12 @@ function wire() {
   });
   for (const [kind, panel] of Object.entries(panels)) wirePanel(kind, panel, page);
   for (const button of document.querySelectorAll("[data-copy]")) {
-    button.addEventListener("click", () => copy(button.dataset.copy));
+    button.addEventListener("click", () => copyText($(button.dataset.copy), $("copy-status")));
   }
   $("copy-link").addEventListener("click", async () => {
     writeUrl();
     $("link").textContent = location.href;
-    await copy("link");
+    await copyText($("link"), $("copy-status"));
   });
   new ResizeObserver(() => layoutPanels()).observe(document.querySelector(".panels"));
   window.addEventListener("hashchange", () => applyLink(location.hash));

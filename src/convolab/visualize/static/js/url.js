@@ -7,7 +7,9 @@
 // not parse stays as its text, so the page's checks name it as they would a typed entry;
 // what cannot be used at all (an unknown option, a wrong count) is listed in `notes`.
 
+import { weightShape } from "./engine.js";
 import { PADDING_KINDS, PADDING_MODES } from "./settings.js";
+import { shapes } from "./values.js";
 
 const DIMS = ["size", "kernel", "stride", "dilation", "padding", "outputPadding"];
 const COUNTS = ["inChannels", "outChannels", "groups"];
@@ -111,4 +113,28 @@ export function decodeState(fragment) {
     state.image = { photo: given("photo"), kernel: given("filter"), mode: given("edges") };
   }
   return { ...state, notes };
+}
+
+const fits = (cell, shape) => cell.every((v, i) => v >= 0 && v < shape[i]);
+
+// What a decoded link sets on the layer its settings built: the values whose count fits
+// ({x, w}: {shape, values} or null) and the selection if it lies inside the layer; what
+// does not fit is said in `notes`.
+export function fitToLayer(decoded, layer, notes) {
+  const want = shapes(layer);
+  const custom = { x: null, w: null };
+  for (const key of ["x", "w"]) {
+    const values = decoded[key];
+    const needed = want[key].reduce((p, q) => p * q, 1);
+    if (values && values.length === needed) custom[key] = { shape: want[key], values };
+    else if (values) notes.push(`${key} has ${values.length} values, the layer needs ${needed}`);
+  }
+  const sel = decoded.select;
+  if (!sel) return { custom, select: null };
+  const shape = {
+    output: [layer.cout, ...layer.out], input: [layer.cin, ...layer.size], weight: weightShape(layer),
+  }[sel.kind];
+  if (fits(sel.cell, shape)) return { custom, select: sel };
+  notes.push(`select ${sel.kind}:${sel.cell.join(",")} is outside the layer`);
+  return { custom, select: null };
 }
