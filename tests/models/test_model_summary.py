@@ -111,3 +111,41 @@ def test_channels_from_input_size_and_shape_mismatch_is_one_line():
 )
 def test_mac_units_by_magnitude(count, text):
     assert _with_unit(count) == text
+
+
+def test_geometry_and_memory_table():
+    text = str(summary("resnet18", depth=1))
+    lines = text.splitlines()
+    header = next(line for line in lines if line.startswith("Layer  "))
+    assert header.split()[:9] == [
+        "Layer", "Kernel", "Stride", "Groups", "Frozen", "Elementwise", "RF", "Jump", "Start"
+    ]  # fmt: skip
+    conv1 = next(line for line in lines if line.startswith("conv1 ") and "KiB" in line)
+    assert conv1.split()[:9] == ["conv1", "7", "2", "1", "0", "0", "7", "2", "-3"]
+    assert "Training step (adamw, batch 1): about" in text
+    assert "MACs: convolution = output elements x C_in/groups x kernel volume" in text
+
+
+def test_one_dimensional_models_and_plain_mlps():
+    conv = torch.nn.Sequential(
+        torch.nn.Conv1d(2, 4, 5, padding=2), torch.nn.MaxPool1d(2), torch.nn.Conv1d(4, 4, 3)
+    )
+    rows = summary(conv, (1, 2, 40)).rows
+    assert [(r.kernel, r.stride, r.receptive_field, r.jump, r.start) for r in rows] == [
+        ((5,), (1,), (5,), (1,), (-2,)),
+        ((2,), (2,), (6,), (2,), (-2,)),
+        ((3,), (1,), (10,), (2,), (-2,)),
+    ]
+    mlp = torch.nn.Sequential(torch.nn.Linear(20, 30), torch.nn.ReLU(), torch.nn.Linear(30, 5))
+    result = summary(mlp, (4, 20))
+    assert result.total_macs == 4 * (20 * 30 + 30 * 5)
+    assert all(r.receptive_field is None for r in result.rows)
+
+
+def test_to_dict_is_json():
+    import json
+
+    data = json.loads(json.dumps(summary("lenet5", (2, 1, 32, 32)).to_dict()))
+    assert data["total_macs"] == 2 * 416_520 and data["rows"][0]["name"] == "features"
+    assert data["training"]["peak"] >= data["training"]["parameters"]
+    assert data["saved_bytes"] == data["training"]["saved_activations"]

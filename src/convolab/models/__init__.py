@@ -14,8 +14,9 @@ vgg11, vgg13, vgg16, vgg19 -- VGG (Simonyan & Zisserman 2015), also *_bn; module
 resnet18, resnet34 -- ResNet with BasicBlock (He et al. 2016); module ResNet
 resnet50, resnet101, resnet152 -- ResNet with Bottleneck ("v1.5", stride on the 3x3)
 adapt_state_dict -- a torchvision state dict adapted to another num_classes / in_channels
-summary          -- per-layer output shapes, parameters and MACs (ModelSummary, SummaryRow)
-layer_macs       -- multiply-accumulates of one call of a convolution or dense layer
+summary          -- per-layer shapes, parameters, MACs per operator, receptive fields, memory
+                    and a training-step memory estimate (ModelSummary, SummaryRow)
+layer_macs       -- multiply-accumulates of one call of a module, counted per operator
 load_state_dict_file -- read a local .pth (weights_only) or .safetensors state dict
 """
 

@@ -96,7 +96,8 @@ def _window(record: ModuleRecord):
     if len(set(record.windows)) != 1:
         return None, None, None
     w = record.windows[0]
-    return w.kernel, w.stride, w.groups
+    spatial = max(record.output.dim() - 2, 1)  # 1-D pooling runs as 2-D on (N, C, 1, L)
+    return w.kernel[-spatial:], w.stride[-spatial:], w.groups
 
 
 def _fields(record: ModuleRecord):

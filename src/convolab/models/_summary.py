@@ -33,10 +33,10 @@ def layer_macs(module: nn.Module, inputs: tuple, output: torch.Tensor | None = N
 
 
 def _input_size(input_size) -> tuple[int, ...]:
-    expected = "a shape (N, C, H, W) of ints >= 1, e.g. (1, 3, 224, 224)"
+    expected = "a shape (N, C, *spatial) of ints >= 1, e.g. (1, 3, 224, 224)"
     if not is_sequence(input_size):
         raise wrong_type("input_size", input_size, expected)
-    if len(input_size) < 3 or not all(is_int(v) and v >= 1 for v in input_size):
+    if len(input_size) < 2 or not all(is_int(v) and v >= 1 for v in input_size):
         raise invalid("input_size", input_size, expected)
     return tuple(int(v) for v in input_size)
 
