@@ -103,9 +103,8 @@ def run(args: argparse.Namespace) -> int:
     return _one_layer(args)
 
 
-def _one_layer(args: argparse.Namespace) -> int:
-    from convolab import shape
-
+def _check_one_layer(args: argparse.Namespace) -> None:
+    """Options that belong together, and per-dimension values that fit the size."""
     if args.ceil_mode and not args.pool:
         raise CLIError("--ceil-mode applies only with --pool")
     if args.output_padding != (0,) and not args.transposed:
@@ -119,6 +118,12 @@ def _one_layer(args: argparse.Namespace) -> int:
     if not isinstance(args.padding, str):
         per_dim["--padding"] = args.padding
     check_dimensions(args.size, per_dim)
+
+
+def _one_layer(args: argparse.Namespace) -> int:
+    from convolab import shape
+
+    _check_one_layer(args)
     size = scalar_or_tuple(args.size)
     kernel = scalar_or_tuple(args.kernel)
     stride = None if args.stride is None else scalar_or_tuple(args.stride)
