@@ -269,7 +269,8 @@ def test_causal_padding_from_the_controls(served_page):
     assert page.text_content("#pad-pairs") == "(4, 0)"
     assert page.evaluate("convolabVis.snapshot().formula") == convolab.shape.explain_geometry(g)
     assert "padding='causal'" in page.text_content("#code-convolab")
-    assert page.text_content("#code-torch").startswith("nn.Sequential(nn.ZeroPad1d((4, 0))")
+    torch_line = "convolab.nn.CausalConv1d(1, 1, kernel_size=3, stride=1, dilation=2, groups=1"
+    assert page.text_content("#code-torch").startswith(torch_line)
     drawn = page.evaluate("convolabVis.selectOutput(0, 0, 3)")
     assert max(x for _, _, x in drawn["sources"]) == 3  # output i sees inputs up to i only
 

@@ -23,10 +23,11 @@ test("anything else is refused, saying what is accepted and what was typed", () 
   }
 });
 
-test("cells show integers whole and others to 4 significant digits", () => {
+test("cells show integers whole and others to 5 significant digits", () => {
   assert.equal(formatValue(12), "12");
   assert.equal(formatValue(-12.25), "-12.25");
-  assert.equal(formatValue(1 / 3), "0.3333");
+  assert.equal(formatValue(1 / 3), "0.33333");
+  assert.equal(formatValue(32.125), "32.125");
   assert.equal(formatValue(0.1 + 0.2), "0.3");
   assert.equal(formatExact(0.1 + 0.2), "0.3");
   assert.equal(formatExact(1 / 3), "0.3333333333");

@@ -1,7 +1,8 @@
 // "Copy as PyTorch" and "copy as convolab": the current layer as one line of Python.
 // PyTorch pads both sides alike, so per-side padding becomes an explicit padding module in
-// front (or, for a transposed convolution, a negative ZeroPad that crops behind), and 'same'
-// with a stride above 1 becomes convolab.nn.Conv1dSame / Conv2dSame (TensorFlow's 'SAME').
+// front (or, for a transposed convolution, a negative ZeroPad that crops behind), 'same'
+// with a stride above 1 becomes convolab.nn.Conv1dSame / Conv2dSame (TensorFlow's 'SAME'), and
+// 1-D 'causal' convolab.nn.CausalConv1d (2-D 'causal' is a padding module in front).
 
 import { pyRepr } from "./pyargs.js";
 
@@ -48,6 +49,7 @@ function convLine(layer, c) {
   const strided = layer.stride.some((s) => s > 1);
   if (layer.paddingKind === "same" && !strided) return `${name}(${head}, padding='same', ${tail}`;
   if (layer.paddingKind === "same") return `convolab.nn.Conv${layer.ndim}dSame(${head}, ${tail}`;
+  if (layer.paddingKind === "causal" && layer.ndim === 1) return `convolab.nn.CausalConv1d(${head}, ${tail}`;
   if (symmetric(layer)) return `${name}(${head}, padding=${c.p}, ${tail}`;
   const conv = `${name}(${head}, padding=${c.zero}, dilation=${c.d}, groups=${layer.groups}, ` +
     "bias=False)";

@@ -14,7 +14,7 @@ const GAP = 14;
 const TEXT_CELL = 16; // cells from this size up show their numbers
 const FONT = 13; // px, the largest font of a number
 const CHAR = 0.62 * FONT; // px, the width of a monospace digit at that size
-const WIDEST_CELL = 46; // px: a cell grows up to this for a long number such as -12.25
+const WIDEST_CELL = 52; // px: a cell grows up to this for a long number such as -12.125
 
 export class GridPanel {
   constructor(canvas, { maxCell = 30, minCell = 3 } = {}) {

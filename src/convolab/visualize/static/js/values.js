@@ -51,10 +51,10 @@ export function parseValue(text) {
   return { value: value === 0 ? 0 : value }; // no -0
 }
 
-// A number as a cell shows it: integers whole, others to 4 significant digits.
+// A number as a cell shows it: integers whole, others to 5 significant digits (32.125).
 export function formatValue(v) {
   if (Number.isInteger(v)) return String(v);
-  return String(Number(v.toPrecision(4)));
+  return String(Number(v.toPrecision(5)));
 }
 
 // A number as the readout shows it: up to 10 significant digits (no 0.30000000000000004).
