@@ -1,7 +1,7 @@
 """`convolab train lenet5` wall time on 2 CPU cores, and the training loop's images/s vs a
 plain hand-written PyTorch loop on the same model, data, optimizer and schedule.
 
-    .venv/bin/python benchmarks/train_time.py [--quick]
+    .venv/bin/python benchmarks/train_time.py [--quick] [--threads]
 
 Part 1 runs the CLI with no options (LeNet-5 on digits, the defaults of TrainConfig) in a
 subprocess pinned to two cores and reports its wall time and test accuracy (targets: <= 30 s,
@@ -9,6 +9,11 @@ subprocess pinned to two cores and reports its wall time and test accuracy (targ
 metric sums) against the textbook loop (index precomputed tensors, zero_grad, forward,
 cross-entropy, backward, step, scheduler step, running loss/accuracy with .item()), both
 without augmentation, interleaved, and prints median images/s and their ratio (target >= 0.95).
+
+``--threads`` instead times one epoch of LeNet-5 (7,200 MNIST-size images, batch 64,
+augmentation on) with 1 and 2 torch threads, interleaved, on the machine as it is and with
+one and two CPU hogs (``python -c "while 1: pass"``) beside it: the measurement behind
+``TrainConfig.threads`` (convolab.train._runtime).
 """
 
 from __future__ import annotations
@@ -26,10 +31,18 @@ import time
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
-from convolab.data import BatchLoader, ImageArrays, load_data, to_model_size, transform_batch
+from convolab.data import (
+    Augment,
+    BatchLoader,
+    ImageArrays,
+    load_data,
+    to_model_size,
+    transform_batch,
+)
 from convolab.models import create_model
 from convolab.train import TrainConfig
 from convolab.train._engine import Step, train_epoch
@@ -137,11 +150,56 @@ def compare(model_name: str, batch: int, steps: int, epochs: int, repeats: int) 
     return statistics.median(rates[convolab_rate]), statistics.median(rates[plain_rate])
 
 
+def _lenet_epoch_seconds(arrays: ImageArrays) -> float:
+    """Wall time of one augmented LeNet-5 epoch at batch 64, at torch's current threads."""
+    config = TrainConfig(device="cpu")
+    prep = make_card(config, load_data("digits")).preprocess
+    torch.manual_seed(0)
+    model = create_model("lenet5")
+    optimizer = build_optimizer(model.parameters(), config)
+    schedule = build_schedule(optimizer, config, 1)
+    step = Step(model, torch.device("cpu"), prep, optimizer, schedule, augment=Augment())
+    loader = BatchLoader(arrays, 64, shuffle=True, prepare=partial(to_model_size, prep=prep))
+    progress = Progress(len(loader), "bench", False)
+    start = time.perf_counter()
+    train_epoch(step, loader, torch.Generator().manual_seed(0), progress)
+    return time.perf_counter() - start
+
+
+def threads_under_load(repeats: int) -> None:
+    """Median epoch seconds at 1 and 2 threads, with 0, 1 and 2 busy-looping processes."""
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (7200, 28, 28, 1), dtype=np.uint8)
+    arrays = ImageArrays(images, rng.integers(0, 10, 7200))
+    for hogs in range(3):
+        busy = [subprocess.Popen([sys.executable, "-c", "while 1: pass"]) for _ in range(hogs)]
+        try:
+            times = {1: [], 2: []}
+            for r in range(repeats):
+                for threads in (1, 2) if r % 2 == 0 else (2, 1):
+                    torch.set_num_threads(threads)
+                    times[threads].append(_lenet_epoch_seconds(arrays))
+        finally:
+            for process in busy:
+                process.kill()
+                process.wait()
+        one, two = statistics.median(times[1]), statistics.median(times[2])
+        print(
+            f"  {hogs} hog(s), load average {os.getloadavg()[0]:4.1f}: 1 thread {one:6.2f} s, "
+            f"2 threads {two:6.2f} s per epoch ({two / one:.1f}x), median of {repeats}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--threads", action="store_true", help="epoch time vs threads and load")
     args = parser.parse_args()
     _pin_two_cores()
+    if args.threads:
+        print("== LeNet-5 epoch (7,200 images, batch 64, augmented) vs torch threads and load")
+        threads_under_load(2 if args.quick else 4)
+        return
     torch.set_num_threads(CORES)
     runs = 1 if args.quick else 3
     print(

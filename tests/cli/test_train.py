@@ -184,7 +184,7 @@ def test_run_killed_in_its_first_epoch_does_not_block_a_rerun(tmp_path, capsys):
     [
         (["--index", "5000"], "--index must be in [0, 358], got 5000"),
         (["--index", "-1"], "--index must be in [0, 358], got -1"),
-        (["--image", "missing.png"], "No such image file"),
+        (["--image", "missing.png"], "missing.png"),
         (["--image", "notes.txt"], "cannot read image"),
     ],
 )
@@ -253,8 +253,8 @@ def test_eval_refuses_a_pt_file_that_is_not_a_checkpoint(tmp_path, capsys):
 def test_model_option_that_contradicts_the_checkpoint(run_dir, tmp_path, capsys, command):
     image = tmp_path / "d.png"
     Image.fromarray(np.zeros((8, 8), np.uint8)).save(image)
-    argv = [command, str(run_dir / "best.pt"), "--model", "resnet18"]
-    assert main(argv + ([str(image)] if command == "predict" else [])) == 2
+    images = [str(image)] if command == "predict" else []
+    assert main([command, str(run_dir / "best.pt"), *images, "--model", "resnet18"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "'lenet5'" in err and "'resnet18'" in err
 

@@ -7,6 +7,13 @@ from convolab.report._page import figure, paragraph, row
 
 # Epochs of `demo --quick` (the full report trains TrainConfig's default number of epochs).
 QUICK_EPOCHS = 10
+# How the paragraph names TrainConfig's optimizer and schedule.
+OPTIMIZERS = {"adamw": "AdamW", "sgd": "SGD with Nesterov momentum"}
+SCHEDULES = {
+    "onecycle": "a one-cycle schedule",
+    "cosine": "cosine annealing",
+    "constant": "a constant learning rate",
+}
 
 
 def _inspect(ctx: DemoContext, result) -> list[str]:
@@ -24,14 +31,16 @@ def training_section(ctx: DemoContext) -> str:
 
     run = ctx.assets / "lenet5"
     epochs = QUICK_EPOCHS if ctx.quick else TrainConfig().epochs
-    result = fit(TrainConfig(model="lenet5", data="digits", epochs=epochs, out=str(run)))
+    config = TrainConfig(model="lenet5", data="digits", epochs=epochs, out=str(run))
+    result = fit(config)
     filters, digit, *maps = _inspect(ctx, result)  # inspect_model's order
     return (
         paragraph(
             "<code>convolab train lenet5</code> with its defaults: LeNet-5 (tanh, average "
             "pooling, LeCun et al. 1998) on scikit-learn's 1,797 real 8×8 digits resized to "
-            f"32×32, a stratified split, {len(result.history)} epochs of AdamW with a one-cycle "
-            "schedule and light augmentation, on this machine's CPU while the page was made."
+            f"32×32, a stratified split, {len(result.history)} epochs of "
+            f"{OPTIMIZERS[config.optimizer]} with {SCHEDULES[config.schedule]} and light "
+            "augmentation, on this machine's CPU while the page was made."
         )
         + f'<p>Test accuracy: <span class="big" id="test-accuracy">'
         f"{100 * result.test.accuracy:.2f}%</span> on {result.test.count} held-out digits, "
