@@ -9,6 +9,7 @@ import sys
 import pytest
 from PIL import Image
 
+from convolab import viz
 from convolab.cli import main
 
 
@@ -215,3 +216,35 @@ def test_python_dash_m_bad_input():
         "convolab animate: error: --f must be one of 'box', 'triangle', 'gaussian', "
         "'exponential', 'sawtooth', 'ramp', got 'sqare'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("padding", "kernel", "summary"),
+    [("same", "4", "42 frames, output 6x7"), ("valid", "3", "20 frames, output 4x5")],
+)
+def test_conv2d_padding_same_and_valid_as_shape_accepts(tmp_path, capsys, padding, kernel, summary):
+    out = tmp_path / f"{padding}.gif"
+    argv = ["animate", "conv2d", "--input", "6x7", "--kernel", kernel, "--padding", padding]
+    assert main([*argv, "--values", "-o", str(out)]) == 0
+    assert summary in capsys.readouterr().out
+    want = viz.animate_conv2d((6, 7), int(kernel), padding=padding, values=True)
+    assert want.info["output_size"] == tuple(int(v) for v in summary.split()[-1].split("x"))
+    assert main(["shape", "6x7", "-k", kernel, "-p", padding]) == 0  # what shape says
+    assert "x".join(map(str, want.info["output_size"])) in capsys.readouterr().out
+    with Image.open(out) as gif:
+        assert gif.n_frames == len(want)
+
+
+def test_channels_padding_same(tmp_path, capsys):
+    out = tmp_path / "c.png"
+    assert main(["animate", "channels", "--input", "7x9", "--padding", "same", "-o", str(out)]) == 0
+    assert "output 7x9x4" in capsys.readouterr().out
+
+
+def test_transposed_refuses_string_padding(tmp_path, capsys):
+    argv = ["animate", "conv2d", "--transposed", "--padding", "same", "-o", str(tmp_path / "t.gif")]
+    assert main(argv) == 2
+    assert "--padding must be ints with --transposed (padding crops its output), got 'same'" in (
+        _error(capsys)
+    )
+    assert list(tmp_path.iterdir()) == []

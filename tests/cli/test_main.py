@@ -65,7 +65,7 @@ def test_debug_shows_the_traceback():
 
 @pytest.mark.parametrize(
     "argv",
-    [["shape", "224"], ["shape", "abc", "-k", "3"], ["animate", "foo"], ["nosuchcommand"]],
+    [["shape", "224", "-k"], ["shape", "abc", "-k", "3"], ["animate", "foo"], ["nosuchcommand"]],
 )
 def test_usage_errors_are_one_line_exit_2(capsys, argv):
     with pytest.raises(SystemExit) as exc:

@@ -10,7 +10,14 @@ import pytest
 from PIL import Image
 
 from convolab import InputError
-from convolab.image import DEFAULT_MAX_PIXELS, FORMATS, read_image, sample_image, write_image
+from convolab.image import (
+    DEFAULT_MAX_PIXELS,
+    FORMATS,
+    peek_image,
+    read_image,
+    sample_image,
+    write_image,
+)
 
 RNG = np.random.default_rng(7)
 
@@ -164,3 +171,39 @@ def test_sample_images_are_real_photos():
     assert sample_image("camera").shape == (512, 512)
     with pytest.raises(ValueError, match="name must be one of 'astronaut', 'camera'"):
         sample_image("lena")
+
+
+@pytest.mark.parametrize(
+    ("mode", "size", "channels"),
+    [
+        ("L", (5, 3), 1),
+        ("LA", (4, 4), 2),
+        ("RGB", (2, 7), 3),
+        ("RGBA", (6, 1), 4),
+        ("1", (3, 3), 1),
+    ],
+)
+def test_peek_image_reads_the_header_only(tmp_path, mode, size, channels):
+    path = tmp_path / "x.png"
+    Image.new(mode, size).save(path)
+    assert peek_image(path) == (size[1], size[0], channels)
+    assert read_image(path).shape[2:] in ((), (channels,))  # what read_image then returns
+
+
+def test_peek_image_checks_like_read_image(tmp_path):
+    bomb = tmp_path / "bomb.png"
+    png_header(bomb, 50_000, 50_000)
+    with pytest.raises(InputError, match="more than max_pixels=178956970"):
+        peek_image(bomb)
+    assert peek_image(bomb, max_pixels=2_500_000_000) == (50_000, 50_000, 1)
+    with pytest.raises(FileNotFoundError):
+        peek_image(tmp_path / "missing.png")
+    (tmp_path / "t.png").write_text("text")
+    with pytest.raises(InputError, match="is not an image file"):
+        peek_image(tmp_path / "t.png")
+
+
+@pytest.mark.parametrize("mode", [None, "L", "RGB"])
+def test_arrays_are_writable(tmp_path, mode):
+    Image.new("RGB", (3, 2)).save(tmp_path / "x.png")  # torch.from_numpy warns on read-only
+    assert read_image(tmp_path / "x.png", mode=mode).flags.writeable

@@ -104,3 +104,57 @@ def check_output_path(path: str | os.PathLike, force: bool = False) -> Path:
     if not os.access(parent, os.W_OK):
         raise CLIError(f"directory {str(parent)!r} of output {str(out)!r} is not writable")
     return out
+
+
+def add_max_pixels(parser: argparse.ArgumentParser, what: str = "input images") -> None:
+    """The ``--max-pixels`` option of every command that reads images."""
+    parser.add_argument(
+        "--max-pixels",
+        type=int,
+        default=None,
+        help=f"refuse {what} with more pixels, checked from the file's header before "
+        "decoding (default 178956970, where Pillow itself refuses: ~179 Mpx)",
+    )
+
+
+def max_pixels(value: int | None) -> int:
+    """``--max-pixels`` checked (an int >= 1), or convolab.image's default when not given."""
+    from convolab._args import as_int
+    from convolab.image import DEFAULT_MAX_PIXELS
+
+    return DEFAULT_MAX_PIXELS if value is None else as_int(value, "--max-pixels", minimum=1)
+
+
+def model_name(text: str) -> str:
+    """argparse ``type`` of ``--model``: a registered name, else an error naming the listing."""
+    import difflib
+
+    from convolab.models import list_models
+
+    names = list_models()
+    if text in names:
+        return text
+    close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    raise argparse.ArgumentTypeError(
+        f"unknown model {text!r}: {hint}`convolab models` lists the registered models"
+    )
+
+
+def add_polarity(parser: argparse.ArgumentParser) -> None:
+    """``--invert`` / ``--no-invert`` (``args.invert``: True, False or None for automatic)."""
+    polarity = parser.add_mutually_exclusive_group()
+    polarity.add_argument(
+        "--invert",
+        dest="invert",
+        action="store_true",
+        default=None,
+        help="invert the image(s) (255 - v) before the model sees them",
+    )
+    polarity.add_argument(
+        "--no-invert",
+        dest="invert",
+        action="store_false",
+        help="never invert (default: a light-background image is inverted for a model of "
+        "digits, MNIST or Fashion-MNIST, which are light on dark)",
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from convolab.cli._common import add_max_pixels
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -29,6 +31,7 @@ def register(subparsers) -> None:
         help="default auto: cuda, then mps, then cpu",
     )
     p.add_argument("--batch-size", type=int, default=256, help="default 256")
+    add_max_pixels(p, "images of a folder: data set")
     p.add_argument("--confusion", help="also write the confusion matrix to this PNG")
     p.add_argument("--force", action="store_true", help="overwrite the --confusion file")
     p.set_defaults(func=run)
@@ -61,10 +64,11 @@ def _check_figure_path(path: str, force: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from convolab._io import atomic_path
-    from convolab.cli._common import CLIError
+    from convolab._io import save_figure
+    from convolab.cli._common import CLIError, max_pixels
     from convolab.train import evaluate, load_trained, plot_confusion, resolve_device
 
+    limit = max_pixels(args.max_pixels)  # checked before any work
     if args.confusion:
         _check_figure_path(args.confusion, args.force)
     trained = load_trained(args.weights, args.model)
@@ -77,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
         split=args.split,
         batch_size=args.batch_size,
         device=resolve_device(args.device),
+        max_pixels=limit,
     )
     print(
         f"{trained.card.model} on {data} ({args.split} split, {result.count} images): "
@@ -85,9 +90,8 @@ def run(args: argparse.Namespace) -> int:
     print(result.table())
     print(_matrix_text(result.confusion, result.classes))
     if args.confusion:
-        with atomic_path(args.confusion) as tmp:
-            plot_confusion(
-                result.confusion, result.classes, f"{trained.card.model}, {args.split} split"
-            ).savefig(tmp, dpi=120)
+        title = f"{trained.card.model}, {args.split} split"
+        figure = plot_confusion(result.confusion, result.classes, title)
+        save_figure(figure, args.confusion, dpi=120)
         print(f"wrote {args.confusion}")
     return 0

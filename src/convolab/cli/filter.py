@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from convolab.cli._common import CLIError
+from convolab.cli._common import CLIError, add_max_pixels, max_pixels
 
 # Kernel parameters offered as options: (option, type, help). The ranges are those of
 # convolab.image._kernels.RANGES (a test holds the two together; importing the bank here
@@ -72,13 +72,7 @@ def register(subparsers) -> None:
         help="auto: derivative responses around mid-grey, magnitudes stretched; "
         "clip: the exact result, saturated to the image's range",
     )
-    p.add_argument(
-        "--max-pixels",
-        type=int,
-        default=None,
-        help="refuse larger input images, checked from the file's header before decoding "
-        "(default 178956970, where Pillow itself refuses: ~179 Mpx)",
-    )
+    add_max_pixels(p)
     for name, kind, text in KERNEL_OPTIONS:
         p.add_argument(f"--{name}", type=kind, default=None, help=text)
     p.set_defaults(func=run)
@@ -92,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.output:
         raise CLIError("--output/-o is required with --kernel, --matrix and --compare")
-    args.max_pixels = _pixel_limit(cimage, args.max_pixels)  # checked before any work
+    args.max_pixels = max_pixels(args.max_pixels)  # checked before any work
     if args.matrix is not None:
         return _run_matrix(cimage, args)
     names = [args.kernel] if args.kernel else [n.strip() for n in args.compare.split(",")]
@@ -202,13 +196,6 @@ def _output(cimage, args):
 
 def _white(photo) -> float:
     return {"uint8": 255.0, "uint16": 65535.0}.get(photo.dtype.name, 1.0)
-
-
-def _pixel_limit(cimage, given: int | None) -> int:
-    from convolab._args import as_int
-
-    limit = cimage.DEFAULT_MAX_PIXELS if given is None else given
-    return as_int(limit, "--max-pixels", minimum=1)
 
 
 def _load(cimage, args):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from convolab.cli._common import add_max_pixels, add_polarity, model_name
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -16,29 +18,36 @@ def register(subparsers) -> None:
     p.add_argument("weights", help="run directory, model.safetensors, best.pt or a .pth")
     p.add_argument("--image", help="input image file (default: a test image of the data set)")
     p.add_argument("--index", type=int, default=0, help="test image index (default 0)")
-    p.add_argument("--model", help="model name, for weights that carry no model card")
+    p.add_argument(
+        "--model",
+        type=model_name,
+        help="model name (see `convolab models`), for weights that carry no model card",
+    )
     p.add_argument("--out", help="output directory (default RUN_DIR/inspect or ./inspect)")
     p.add_argument("--force", action="store_true", help="overwrite existing PNGs")
+    add_polarity(p)
+    add_max_pixels(p)
     p.set_defaults(func=run)
 
 
-def _input(args, trained):
+def _input(args, trained, limit: int):
     """(uint8 image (H, W, C), label text) from --image or the test split."""
     from convolab.cli._common import CLIError
+    from convolab.cli._polarity import match_polarity, read_for_model
     from convolab.data import load_data
-    from convolab.train._evaluate import read_image
 
     card = trained.card
     if args.image:
-        return read_image(args.image, card.preprocess.in_channels), Path(args.image).name
+        image, inverted = read_for_model(args.image, card, args.invert, limit, "inspect")
+        return image, Path(args.image).name + (", inverted" if inverted else "")
     if not card.data:
         raise CLIError(f"{args.weights} does not say what it was trained on; pass --image")
-    test = load_data(card.data, size=card.preprocess.input_size).test
+    test = load_data(card.data, size=card.preprocess.input_size, max_pixels=limit).test
     if not 0 <= args.index < len(test):
         raise CLIError(f"--index must be in [0, {len(test) - 1}], got {args.index}")
-    return test.images[
-        args.index
-    ], f"(test #{args.index}, class {card.classes[test.labels[args.index]]})"
+    image, inverted = match_polarity(test.images[args.index], None, args.invert)  # as stored
+    label = f"(test #{args.index}, class {card.classes[test.labels[args.index]]})"
+    return image, label + (", inverted" if inverted else "")
 
 
 def _check_outputs(out: Path, model, force: bool) -> None:
@@ -57,14 +66,16 @@ def _check_outputs(out: Path, model, force: bool) -> None:
 def run(args: argparse.Namespace) -> int:
     import torch
 
+    from convolab.cli._common import max_pixels
     from convolab.cli.train import check_out_dir
     from convolab.data import model_input
     from convolab.train import inspect_model, load_trained
 
+    limit = max_pixels(args.max_pixels)
     default = Path(args.weights) / "inspect" if Path(args.weights).is_dir() else Path("inspect")
     out = check_out_dir(args.out or default)
     trained = load_trained(args.weights, args.model)
-    image, label = _input(args, trained)  # checks --image and --index before any output
+    image, label = _input(args, trained, limit)  # checks --image and --index before any output
     _check_outputs(out, trained.model, args.force)
     x = model_input(image, trained.card.preprocess)  # (1, C, H, W)
     with torch.no_grad():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from convolab.cli._common import CLIError
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -23,7 +25,9 @@ def run(args: argparse.Namespace) -> int:
 
     names = list_models(args.pattern)
     if not names:
-        raise ValueError(f"no registered model matches {args.pattern!r}")
+        raise CLIError(
+            f"no registered model matches {args.pattern!r}; `convolab models` lists them all"
+        )
     rows = [("model", "params", "input", "min input", "paper")]
     for name in names:
         info = model_info(name)

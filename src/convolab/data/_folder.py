@@ -2,8 +2,9 @@
 
 ``DIR/<class>/*.png`` is split 70/10/20 (stratified, seeded) into train/val/test;
 ``DIR/train/<class>/...`` with ``DIR/test/<class>/...`` (or ``val/``) keeps the given split
-and cuts the validation images out of ``train``. Images are decoded once, with Pillow, and
-resized to a common size so the set fits in one array.
+and cuts the validation images out of ``train``. Images are decoded once, by convolab's one
+image reader (:func:`convolab.image.read_image`: its pixel limit, 16-bit and alpha rules,
+the same as ``predict``'s), and resized to a common size so the set fits in one array.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from convolab.data._arrays import (
     split_holdout,
     stratified_split,
 )
+from convolab.image._io import DEFAULT_MAX_PIXELS
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 # Fractions for a folder without a train/test split: 70% train, 10% validation, 20% test.
@@ -52,40 +54,46 @@ def _check_classes(classes: dict[str, list[Path]], root: Path, fractions, parts:
     check_class_sizes(counts, fractions, parts, f"folder {str(root)!r}")
 
 
-def _decode(path: Path, size: tuple[int, int], mode: str) -> np.ndarray:
-    from PIL import Image, UnidentifiedImageError
+def _decode(path: Path, size: tuple[int, int], mode: str, max_pixels: int) -> np.ndarray:
+    from PIL import Image
 
-    try:
-        with Image.open(path) as im:
-            im = im.convert(mode).resize((size[1], size[0]), Image.Resampling.BILINEAR)
-            return np.asarray(im, dtype=np.uint8).reshape(size[0], size[1], -1)  # (H, W, C)
-    except (UnidentifiedImageError, OSError) as exc:
-        raise InvalidValueError(f"cannot read image {str(path)!r}: {exc}") from None
+    from convolab.image import read_image
+
+    pixels = read_image(path, mode=mode, max_pixels=max_pixels)  # (h, w) or (h, w, 3) uint8
+    resized = Image.fromarray(pixels).resize((size[1], size[0]), Image.Resampling.BILINEAR)
+    return np.asarray(resized, dtype=np.uint8).reshape(size[0], size[1], -1)  # (H, W, C)
 
 
-def _image_mode(files: list[Path]) -> str:
-    from PIL import Image, UnidentifiedImageError
+def _image_mode(files: list[Path], max_pixels: int) -> str:
+    """'RGB' if any image has colour, else 'L' (from the files' headers)."""
+    from convolab.image import peek_image
 
     for path in files:
-        try:
-            with Image.open(path) as im:
-                if im.mode not in ("L", "1", "LA", "I", "I;16", "F"):
-                    return "RGB"
-        except (UnidentifiedImageError, OSError) as exc:
-            raise InvalidValueError(f"cannot read image {str(path)!r}: {exc}") from None
+        if peek_image(path, max_pixels=max_pixels)[2] >= 3:
+            return "RGB"
     return "L"
 
 
-def _load(classes: dict[str, list[Path]], names: tuple[str, ...], size, mode) -> ImageArrays:
+def _load(classes, names: tuple[str, ...], size, mode, max_pixels: int) -> ImageArrays:
     files = [(f, names.index(c)) for c in classes for f in classes[c]]
-    images = np.stack([_decode(f, size, mode) for f, _ in files])  # (N, H, W, C)
+    images = np.stack([_decode(f, size, mode, max_pixels) for f, _ in files])  # (N, H, W, C)
     return ImageArrays(images, np.array([k for _, k in files], dtype=np.int64))
 
 
 def load_folder_splits(
-    root: str | Path, size: tuple[int, int], *, val_fraction: float, seed: int
+    root: str | Path,
+    size: tuple[int, int],
+    *,
+    val_fraction: float,
+    seed: int,
+    max_pixels: int | None = None,
 ) -> DataSplits:
-    """An ImageFolder directory, decoded at ``size`` = (H, W)."""
+    """An ImageFolder directory, decoded at ``size`` = (H, W).
+
+    ``max_pixels``: larger images are refused from their header, before decoding
+    (:func:`convolab.image.read_image`; default its ``DEFAULT_MAX_PIXELS``).
+    """
+    max_pixels = DEFAULT_MAX_PIXELS if max_pixels is None else max_pixels
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"folder {str(root)!r} does not exist")
@@ -99,16 +107,16 @@ def load_folder_splits(
             raise InvalidValueError(
                 f"{test_dir} has classes missing from {root / 'train'}: {unknown}"
             )
-        mode = _image_mode([f for fs in train_files.values() for f in fs])
-        train, val = split_holdout(_load(train_files, names, size, mode), val_fraction, seed)
-        test = _load(test_files, names, size, mode)
+        mode = _image_mode([f for fs in train_files.values() for f in fs], max_pixels)
+        train_set = _load(train_files, names, size, mode, max_pixels)
+        train, val = split_holdout(train_set, val_fraction, seed)
+        test = _load(test_files, names, size, mode, max_pixels)
     else:
         files = _class_files(root)
         _check_classes(files, root, FOLDER_FRACTIONS, "train/val/test")
         names = tuple(files)
-        everything = _load(
-            files, names, size, _image_mode([f for fs in files.values() for f in fs])
-        )
+        mode = _image_mode([f for fs in files.values() for f in fs], max_pixels)
+        everything = _load(files, names, size, mode, max_pixels)
         parts = stratified_split(everything.labels, FOLDER_FRACTIONS, seed)
         train, val, test = (everything.subset(p) for p in parts)
     return DataSplits(f"folder:{root}", train, val, test, names, flip=True)

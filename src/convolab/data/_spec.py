@@ -30,7 +30,9 @@ def parse_spec(spec: object) -> tuple[str, Path | None]:
     return kind, Path(path).expanduser()
 
 
-def load_data(spec: str = "digits", *, size: tuple[int, int] = (32, 32)) -> DataSplits:
+def load_data(
+    spec: str = "digits", *, size: tuple[int, int] = (32, 32), max_pixels: int | None = None
+) -> DataSplits:
     """Load a data set from local files (nothing is ever downloaded).
 
     Parameters
@@ -41,6 +43,9 @@ def load_data(spec: str = "digits", *, size: tuple[int, int] = (32, 32)) -> Data
         ``folder:DIR`` (one sub-folder per class).
     size : (int, int)
         (H, W) at which ``folder`` images are decoded; the other sets keep their native size.
+    max_pixels : int, optional
+        ``folder`` images with more pixels are refused from their header, before decoding
+        (default: :data:`convolab.image.DEFAULT_MAX_PIXELS`).
 
     Returns
     -------
@@ -60,17 +65,18 @@ def load_data(spec: str = "digits", *, size: tuple[int, int] = (32, 32)) -> Data
         return load_idx_splits(path, kind, **held)
     if kind == "cifar10":
         return load_cifar10_splits(path, **held)
-    return load_folder_splits(path, tuple(size), **held)
+    return load_folder_splits(path, tuple(size), **held, max_pixels=max_pixels)
 
 
 def load_split(
-    spec: str, split: str, *, size: tuple[int, int] = (32, 32)
+    spec: str, split: str, *, size: tuple[int, int] = (32, 32), max_pixels: int | None = None
 ) -> tuple[ImageArrays, tuple[str, ...]]:
     """One split of a data set and its class names, reading only the files that split needs.
 
     ``mnist:DIR --split test`` reads the two ``t10k`` files alone (a directory may hold only
     those), ``cifar10:DIR`` the test batch alone; ``train`` and ``val`` read the training
-    files. The images are those of ``load_data(spec, size=size)``'s split of the same name.
+    files. The images are those of ``load_data(spec, size=size)``'s split of the same name
+    (``max_pixels`` as there).
     """
     from convolab.data._cifar import load_cifar10_split
     from convolab.data._idx import load_idx_split
@@ -83,6 +89,6 @@ def load_split(
     elif kind == "cifar10":
         arrays, classes = load_cifar10_split(path, split, **held)
     else:  # digits and folders: the three splits are cut from one set
-        data = load_data(spec, size=size)
+        data = load_data(spec, size=size, max_pixels=max_pixels)
         arrays, classes = getattr(data, split), data.classes
     return check_split(arrays, split, spec, len(classes)), classes

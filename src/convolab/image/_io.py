@@ -75,44 +75,61 @@ def read_image(
         uint8 for 8-bit images, uint16 for 16-bit grayscale, float32 for float TIFFs
         (``mode=None``); uint8 with a ``mode``.
     """
+    if mode is not None:
+        as_choice(mode, "mode", MODES)
+    with _opened(path, max_pixels) as img:
+        img.load()
+        image = _to_array(img)
+    return image if mode is None else convert_mode(image, mode)
+
+
+def peek_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[int, int, int]:
+    """``(height, width, channels)`` of an image file, from its header: nothing is decoded.
+
+    ``channels`` is what :func:`read_image` would return: 1 (gray), 2 (gray + alpha),
+    3 (colour) or 4 (colour + alpha). The same checks as :func:`read_image`: a missing
+    file, a file Pillow cannot read, more than ``max_pixels`` pixels.
+    """
+    with _opened(path, max_pixels) as img:
+        (width, height), mode = img.size, img.mode
+        if mode == "P" and "transparency" in img.info:
+            mode = "RGBA"
+    mode = mode if mode in _KEEP else _CONVERT.get(mode, "RGB")
+    return height, width, {"LA": 2, "RGB": 3, "RGBA": 4}.get(mode, 1)
+
+
+@contextlib.contextmanager
+def _opened(path, max_pixels: int):
+    """The Pillow image of ``path``, its size checked against ``max_pixels`` from the header.
+
+    Pillow's own bomb check (a warning, then an error at twice its limit) is off meanwhile:
+    ``max_pixels`` replaces it. A file Pillow cannot read or decode is an InvalidValueError;
+    a missing file, a directory or no permission stay OSErrors.
+    """
     from PIL import Image, UnidentifiedImageError
 
     max_pixels = as_int(max_pixels, "max_pixels", minimum=1)
-    if mode is not None:
-        as_choice(mode, "mode", MODES)
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
     try:
-        with _pillow_check_disabled(), Image.open(path) as img:
+        with warnings.catch_warnings(), Image.open(path) as img:
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             _check_pixels(img.size, max_pixels, path)
-            img.load()
-            image = _to_array(img)
+            yield img
     except UnidentifiedImageError:
         raise InvalidValueError(
-            f"{str(path)!r} is not an image file Pillow can read "
+            f"cannot read image {str(path)!r}: it is not an image file Pillow can read "
             f"({', '.join(sorted(set(FORMATS.values())))}, ...)"
         ) from None
     except (OSError, SyntaxError, EOFError) as exc:
         if isinstance(exc, (FileNotFoundError, IsADirectoryError, PermissionError)):
             raise
         raise InvalidValueError(
-            f"cannot decode image {str(path)!r} (truncated or corrupt?): {exc}"
+            f"cannot read image {str(path)!r}: truncated or corrupt? {exc}"
         ) from None
-    return image if mode is None else convert_mode(image, mode)
-
-
-@contextlib.contextmanager
-def _pillow_check_disabled():
-    """Pillow's own bomb check off while :func:`read_image` applies ``max_pixels``."""
-    from PIL import Image
-
-    saved = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            yield
     finally:
         Image.MAX_IMAGE_PIXELS = saved
 
@@ -136,7 +153,7 @@ def _to_array(img) -> np.ndarray:
         img = img.convert("RGBA")  # a palette with a transparent entry: keep it as alpha
     if img.mode not in _KEEP:
         img = img.convert(_CONVERT.get(img.mode, "RGB"))
-    array = np.asarray(img)
+    array = np.array(img)  # a copy: np.asarray would give a read-only view of Pillow's bytes
     return array.astype(np.uint16) if img.mode == "I;16" else array
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from convolab._args import invalid
-from convolab._io import atomic_path
+from convolab._io import save_figure
 from convolab.train._plots import _figure
 
 # At most this many maps per feature-map figure (the strongest ones are shown).
@@ -134,12 +134,7 @@ def plot_input(image: np.ndarray, x: torch.Tensor, label: str = ""):
 
 
 def _save(fig, path: Path) -> Path:
-    import matplotlib.pyplot as plt
-
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=110)
 
 
 def inspect_model(

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from convolab._args import InvalidValueError
-from convolab._io import atomic_path
+from convolab._io import atomic_path, save_figure
 from convolab.train._checkpoint import load_checkpoint, save_checkpoint
 from convolab.train._config import TrainConfig
 
@@ -89,8 +89,7 @@ class RunDir:
         import matplotlib.pyplot as plt
 
         if self.writer:
-            with atomic_path(self.path / name) as tmp:
-                figure.savefig(tmp, dpi=120)
+            save_figure(figure, self.path / name, dpi=120)
         plt.close(figure)
 
     def __repr__(self) -> str:

@@ -8,23 +8,18 @@ formula in the title from :mod:`convolab.shape`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-from matplotlib.text import Text
 
 from convolab import functional, shape
 from convolab._args import as_int, as_tuple
-from convolab.viz._frames import Animation, Layers, check_gif_fps, new_figure
-from convolab.viz._grids import COLOURS, Grid, cell_size, fit_hull, hull, legend, number_text
+from convolab.viz._frames import Animation, Layers, check_gif_fps
+from convolab.viz._grids import COLOURS, fit_hull, number_text
+from convolab.viz._scene import Scene, Scenes, commit, draw_frame, lay_out, tap_colours
 from convolab.viz._steps import PADDING, check_grid, conv_steps, transpose_steps
 
 FPS = 3  # one output cell every third of a second
-GAP = 2.5  # columns of empty space between two grids
-MIN_WIDTH = 9.4  # inches: room for the title and the one-row legend
-LABEL_INCHES = 0.25  # height of a grid's label (11 pt) and the gap above it
 CONV_LEGEND = [
     ("cell", "input cell"),
     ("padding", "padding (zeros)"),
@@ -49,42 +44,6 @@ def _operands(size, kernel, seed: int):
     return x, w
 
 
-def _figure(grids: list[tuple[int, int]], title: str):
-    """Figure and axes sized for ``grids`` (rows, cols) laid out left to right."""
-    columns = sum(c for _, c in grids) + GAP * (len(grids) - 1)
-    rows = max(r for r, _ in grids)
-    cell = cell_size(columns, rows)
-    head = 0.5 + LABEL_INCHES / cell  # cells above the grids: their labels and a margin
-    x_span, y_span = columns + 0.6, rows + head + 0.3  # data units
-    top, bottom, side = 1.15, 0.5, 0.3  # inches: two-line title and step line; legend
-    width = max(x_span * cell + 2 * side, MIN_WIDTH)
-    side = (width - x_span * cell) / 2
-    height = y_span * cell + top + bottom
-    fig = new_figure(width, height, dpi=90)
-    ax = fig.add_axes(
-        (side / width, bottom / height, x_span * cell / width, y_span * cell / height)
-    )
-    ax.set(xlim=(-0.3, columns + 0.3), ylim=(rows + 0.3, -head), aspect="equal")
-    ax.axis("off")
-    fig.suptitle(title, fontsize=11, y=1 - 0.06 / height, va="top", linespacing=1.5)
-    return fig, ax, cell * 72 * 0.36  # fontsize of the numbers in the cells, in points
-
-
-def _offsets(grids: list[tuple[int, int]]) -> list[float]:
-    starts, x = [], 0.0
-    for _, cols in grids:
-        starts.append(x)
-        x += cols + GAP
-    return starts
-
-
-def _signs(ax, grids, offsets, symbols) -> None:
-    """The operator symbols between the grids (input * kernel -> output)."""
-    middle = max(r for r, _ in grids) / 2
-    for (_, cols), x0, symbol in zip(grids, offsets, symbols):
-        ax.text(x0 + cols + GAP / 2, middle, symbol, ha="center", va="center", fontsize=20)
-
-
 def _title(kind: str, size, kernel, stride, padding, dilation, out) -> str:
     name = "conv2d" if kind == "conv" else "conv_transpose2d"
     lines = shape.explain(size, kernel, stride, padding, dilation, kind=kind)
@@ -103,60 +62,13 @@ def _short(value):
     return value
 
 
-@dataclass
-class _Scene:
-    """The three grids (input, kernel, output) and what every frame redraws."""
-
-    fig: Figure
-    grids: list[Grid]
-    fontsize: float  # of the numbers in the cells
-    box: Rectangle  # the dashed outline of the kernel's span
-    caption: Text  # the line under the title: which step this is
-    layers: Layers | None = None
-
-
-def _scene(title: str, panels, symbols, entries) -> _Scene:
-    """Lay out ``panels`` (rows, cols, label, base colours) left to right, with a legend."""
-    shapes = [(rows, cols) for rows, cols, _, _ in panels]
-    fig, ax, fontsize = _figure(shapes, title)
-    offsets = _offsets(shapes)
-    grids = [Grid(ax, r, c, x0, label, base) for (r, c, label, base), x0 in zip(panels, offsets)]
-    _signs(ax, shapes, offsets[:-1], symbols)
-    legend(fig, entries)
-    return _Scene(fig, grids, fontsize, hull(ax), ax.set_title("", fontsize=11))
-
-
-class _Scenes:
-    """Fresh scenes for each drawing of the frames (frames paint into their scene as they go).
-
-    The first scene is built at once, for the cells' pixel positions, and used by the first
-    drawing; later drawings build their own.
-    """
-
-    def __init__(self, build):
-        self.build, self.ready = build, build()
-
-    def pixels(self) -> dict:
-        inp, _, res = self.ready.grids
-        return {"input_pixels": inp.pixels(), "output_pixels": res.pixels()}
-
-    def take(self) -> _Scene:
-        scene, self.ready = self.ready, None
-        return scene if scene is not None else self.build()
-
-
-def _tap_colours(on_padding: np.ndarray) -> np.ndarray:
-    """Tap colour per cell: lighter where the cell is padding (or cropped away)."""
-    return np.where(on_padding.ravel(), COLOURS["tap_padding"], COLOURS["tap"])
-
-
-def _conv_scene(steps, size, pads, kernel, w, numbers, title: str) -> _Scene:
+def _conv_scene(steps, size, pads, kernel, w, numbers, title: str) -> Scene:
     """The scene of a convolution; ``numbers`` is ``(padded input, output)`` or None."""
     padded = (size[0] + sum(pads[0]), size[1] + sum(pads[1]))
     out = (steps[-1].output[0] + 1, steps[-1].output[1] + 1)
     is_pad = functional.pad(np.zeros(size, bool), _torch_pad(pads), value=True)  # (Hp, Wp)
     grown = f", padded to {padded[0]}x{padded[1]}" if padded != size else ""
-    scene = _scene(
+    scene = lay_out(
         title,
         [
             (
@@ -181,46 +93,28 @@ def _conv_scene(steps, size, pads, kernel, w, numbers, title: str) -> _Scene:
 
 def _conv_frames(steps, *scene_args):
     """One image per :class:`ConvFrame`, drawn on demand; and the cells' pixel positions."""
-    scenes = _Scenes(lambda: _conv_scene(steps, *scene_args))
+    scenes = Scenes(lambda: _conv_scene(steps, *scene_args))
 
     def draw():
         scene = scenes.take()
         for k, step in enumerate(steps):
-            yield _conv_frame(scene, step, f"step {k + 1} of {len(steps)}")
+            yield _convdraw_frame(scene, step, f"step {k + 1} of {len(steps)}")
 
     return draw, scenes.pixels()
 
 
-def _conv_frame(scene: _Scene, step, counter: str):
+def _convdraw_frame(scene: Scene, step, counter: str):
     """One convolution frame: the taps on the input, the output cell; then commit the cell."""
     inp, _, res = scene.grids
-    taps = inp.overlay(step.cells, _tap_colours(step.inputs == PADDING))
+    taps = inp.overlay(step.cells, tap_colours(step.inputs == PADDING))
     fit_hull(scene.box, inp, step.cells)
     note = "" if step.value is None else f" = Σ kernel × window = {step.value:g}"
     scene.caption.set_text(f"{counter}: output cell {step.output}{note}")
     moving = [taps, *inp.texts_at(step.cells), scene.box, scene.caption]
-    image = _frame(scene.layers, moving, res, [step.output], COLOURS["current"])
+    image = draw_frame(scene.layers, moving, res, [step.output], COLOURS["current"])
     taps.remove()
-    _commit(scene.layers, res, [step.output], COLOURS["done"])
+    commit(scene.layers, res, [step.output], COLOURS["done"])
     return image
-
-
-def _frame(layers: Layers, artists, grid: Grid, cells, colour: str):
-    """Background, ``artists``, then ``cells`` of ``grid`` in ``colour``: one snapshot."""
-    mark = grid.overlay(cells, colour)
-    layers.restore()
-    layers.draw(*artists, mark, *grid.texts_at(cells))
-    mark.remove()
-    return layers.snapshot()
-
-
-def _commit(layers: Layers, grid: Grid, cells, colour) -> None:
-    """Paint ``cells`` of ``grid`` into the background for all later frames."""
-    mark = grid.overlay(cells, colour)
-    layers.restore()
-    layers.draw(mark, *grid.texts_at(cells))
-    mark.remove()
-    layers.commit()
 
 
 def _torch_pad(pads) -> tuple[int, int, int, int]:
@@ -255,14 +149,14 @@ def _animate_conv(size, kernel, stride, padding, dilation, values: bool, seed: i
     return draw, steps, info
 
 
-def _scatter_scene(steps, size, pad, kernel, x, w, values: bool, title: str) -> _Scene:
+def _scatter_scene(steps, size, pad, kernel, x, w, values: bool, title: str) -> Scene:
     """The scene of a transposed convolution, numbers written when ``values``."""
     full = tuple(int(v) for v in _full_grid(steps))
     out = (full[0] - 2 * pad[0], full[1] - 2 * pad[1])
     inside = np.zeros(full, bool)
     inside[pad[0] : full[0] - pad[0], pad[1] : full[1] - pad[1]] = True  # (Hf, Wf)
     cropped = f", {full[0]}x{full[1]} before cropping" if full != out else ""
-    scene = _scene(
+    scene = lay_out(
         title,
         [
             (*size, f"input {size[0]}x{size[1]}", np.full(size, COLOURS["cell"])),
@@ -288,31 +182,31 @@ def _scatter_scene(steps, size, pad, kernel, x, w, values: bool, title: str) -> 
 def _scatter_frames(steps, size, pad, kernel, x, w, partials, title: str):
     """One image per :class:`ScatterFrame`, drawn on demand; ``partials[k]``: sums after k."""
     args = (steps, size, pad, kernel, x, w, partials is not None, title)
-    scenes = _Scenes(lambda: _scatter_scene(*args))
+    scenes = Scenes(lambda: _scatter_scene(*args))
 
     def draw():
         scene = scenes.take()
         for k, step in enumerate(steps):
             sums = None if partials is None else np.pad(partials[k], [(p, p) for p in pad])
-            yield _scatter_frame(scene, step, f"step {k + 1} of {len(steps)}", sums)
+            yield _scatterdraw_frame(scene, step, f"step {k + 1} of {len(steps)}", sums)
 
     return draw, scenes.pixels()
 
 
-def _scatter_frame(scene: _Scene, step, counter: str, sums):
+def _scatterdraw_frame(scene: Scene, step, counter: str, sums):
     """One transposed frame: the input cell, the cells it writes (with the new ``sums``)."""
     inp, _, res = scene.grids
     kept = step.cells[step.outputs != PADDING]  # (n, 2) taps inside the output
     for r, c in kept if sums is not None else ():
         res.texts[r, c].set_text(number_text(sums[r, c]))
-    taps = res.overlay(step.cells, _tap_colours(step.outputs == PADDING))
+    taps = res.overlay(step.cells, tap_colours(step.outputs == PADDING))
     fit_hull(scene.box, res, step.cells)
     scene.caption.set_text(f"{counter}: input cell {step.input} scatters kernel × x{step.input}")
     moving = [taps, *res.texts_at(kept), scene.box, scene.caption]
-    image = _frame(scene.layers, moving, inp, [step.input], COLOURS["current"])
+    image = draw_frame(scene.layers, moving, inp, [step.input], COLOURS["current"])
     taps.remove()
-    _commit(scene.layers, inp, [step.input], COLOURS["visited"])
-    _commit(scene.layers, res, kept, COLOURS["done"])
+    commit(scene.layers, inp, [step.input], COLOURS["visited"])
+    commit(scene.layers, res, kept, COLOURS["done"])
     return image
 
 
