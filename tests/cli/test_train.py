@@ -339,3 +339,19 @@ def test_options_reach_the_config(tmp_path):
     config = make_config(args)
     assert (config.optimizer, config.label_smoothing, config.threads) == ("sgd", 0.1, 2)
     assert config.augment is False and config.out == str(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "saved, message",
+    [
+        ("{not json", "is not the JSON a run writes"),
+        ("[1, 2]", "must hold a JSON object of TrainConfig fields"),
+        ('{"augment": "yes"}', "augment must be True or False, got 'yes'"),
+    ],
+)
+def test_resume_with_a_broken_config_json(tmp_path, capsys, saved, message):
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "config.json").write_text(saved)
+    assert main(["train", "lenet5", "--out", str(tmp_path / "r"), "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1

@@ -159,6 +159,10 @@ def test_refuses_to_overwrite_a_run_and_to_resume_with_other_settings(short_run)
         (dict(device="tpu"), ValueError, "device must be one of"),
         (dict(resume=True), ValueError, "out must be a run directory when resume=True"),
         (dict(model=5), TypeError, "model must be a string"),
+        (dict(augment="yes"), TypeError, "augment must be True or False, got 'yes'"),
+        (dict(out=3), TypeError, "out must be a string or None"),
+        (dict(threads=-1), ValueError, "threads must be an int >= 0"),
+        (dict(fit="crop"), ValueError, "fit must be one of 'auto', 'resize', 'pad'"),
     ],
 )
 def test_bad_config(kw, error, match):

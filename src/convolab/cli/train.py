@@ -46,10 +46,18 @@ def register(subparsers) -> None:
 
 
 def _saved_config(out: Path) -> dict:
+    from convolab.cli._common import CLIError
+
     path = out / "config.json"
     if not path.is_file():
         raise FileNotFoundError(2, "No run to resume (config.json missing)", str(path))
-    return json.loads(path.read_text())
+    try:
+        saved = json.loads(path.read_text())
+    except ValueError as exc:  # JSONDecodeError, or bytes that are not UTF-8
+        raise CLIError(f"{str(path)!r} is not the JSON a run writes: {exc}") from None
+    if not isinstance(saved, dict):
+        raise CLIError(f"{str(path)!r} must hold a JSON object of TrainConfig fields")
+    return saved
 
 
 def make_config(args: argparse.Namespace):

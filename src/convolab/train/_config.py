@@ -52,9 +52,7 @@ class TrainConfig:
     force: bool = False  # start over in an `out` that already holds a run
 
     def __post_init__(self):
-        for name in ("model", "data"):
-            if not isinstance(getattr(self, name), str):
-                raise wrong_type(name, getattr(self, name), "a string")
+        _check_types(self)
         as_int(self.epochs, "epochs", minimum=1)
         as_int(self.batch_size, "batch_size", minimum=1)
         as_int(self.workers, "workers", minimum=0)
@@ -80,6 +78,9 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> TrainConfig:
+        """The config :meth:`to_dict` wrote (config.json), every field checked."""
+        if not isinstance(d, dict):
+            raise wrong_type("config", d, "a dict of TrainConfig fields")
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(d) - known)
         if unknown:
@@ -90,6 +91,22 @@ class TrainConfig:
         """Names of the fields, other than the runtime ones, where ``other`` differs."""
         mine, theirs = self.to_dict(), other.to_dict()
         return [k for k in mine if k not in RUNTIME_FIELDS and mine[k] != theirs[k]]
+
+
+# Checks of the fields whose annotation alone says what they accept.
+_TYPE_CHECKS = {
+    "str": (lambda v: isinstance(v, str), "a string"),
+    "str | None": (lambda v: v is None or isinstance(v, str), "a string or None"),
+    "bool": (lambda v: isinstance(v, bool), "True or False"),
+}
+
+
+def _check_types(config: TrainConfig) -> None:
+    for f in fields(config):
+        check, expected = _TYPE_CHECKS.get(f.type, (None, ""))
+        value = getattr(config, f.name)
+        if check is not None and not check(value):
+            raise wrong_type(f.name, value, expected)
 
 
 def _check_float(value, name: str, low: float, high: float | None, low_ok: bool = False):

@@ -50,7 +50,7 @@ class RunDir:
                     f"the end of its first epoch); start over with --force"
                 )
             state = load_checkpoint(self.path / "last.pt")
-            changed = config.differences(TrainConfig.from_dict(state["config"]))
+            changed = config.differences(TrainConfig.from_dict(state.get("config")))
             if changed:
                 raise InvalidValueError(
                     f"cannot resume {str(self.path)!r} with different settings: "
