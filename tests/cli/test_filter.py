@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
-
 import numpy as np
 import pytest
 from PIL import Image
 
+from _image_files import png_header
 from convolab.cli import main
 from convolab.image import apply_kernel, display_kernel, read_image
 
@@ -228,19 +226,6 @@ def test_kernel_errors_from_the_library_reach_the_user(capsys, tmp_path, photo):
         capsys, str(photo), "-k", "box", "--size", "0", "-o", str(tmp_path / "o.png")
     )
     assert code == 2 and "size must be an int from 1 to 301, got 0" in err
-
-
-def png_header(path, width: int, height: int) -> None:
-    """A PNG that claims ``width x height`` gray pixels (and holds a few): a bomb's header."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit gray
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    body = chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + body)
 
 
 def test_decompression_bomb_refused_with_the_default_limit(capsys, tmp_path):

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import struct
 import subprocess
 import sys
-import zlib
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from _image_files import png_header
 from convolab.cli import main
 from convolab.cli.predict import EXAMPLE
 from convolab.data import DataSplits, ImageArrays, read_idx
@@ -157,17 +156,6 @@ def test_a_digits_model_inverts_a_light_background(digits_run, capsys, tmp_path)
     assert code == 0 and "light background inverted" in err and "as digits images are" in err
 
 
-def _png_header(path, width: int, height: int) -> None:
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data)
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    body = chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + body)
-
-
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
@@ -187,7 +175,7 @@ def test_bad_options_are_one_line(digits_run, capsys, tmp_path, extra, message):
 
 def test_a_bomb_is_one_line_for_predict_and_inspect(digits_run, capsys, tmp_path):
     bomb = tmp_path / "huge.png"
-    _png_header(bomb, 50_000, 50_000)
+    png_header(bomb, 50_000, 50_000)
     code, _, err = _predict(capsys, str(digits_run), str(bomb))
     assert code == 2 and err.count("\n") == 1
     assert "2500000000 pixels (50000x50000), more than max_pixels=178956970" in err

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
-
 import numpy as np
 import pytest
 from PIL import Image
 
+from _image_files import png_header
 from convolab import InputError
 from convolab.image import (
     DEFAULT_MAX_PIXELS,
@@ -70,18 +68,6 @@ def test_pixel_limit_is_checked_from_the_header(tmp_path):
     with pytest.raises(InputError, match=r"5000 pixels \(100x50\), more than max_pixels=4999"):
         read_image(path, max_pixels=4999)
     assert Image.MAX_IMAGE_PIXELS is not None  # Pillow's own setting is restored
-
-
-def png_header(path, width: int, height: int) -> None:
-    """A PNG that claims ``width x height`` gray pixels and holds a few: a bomb's header."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data)
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    body = chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + body)
 
 
 @pytest.mark.parametrize("mode", [None, "L", "RGB"])
