@@ -52,7 +52,7 @@ def test_signal_gaussian_sigma(tmp_path, capsys):
     assert first_t("0.3") > first_t("1") / 2  # the drawn t range shrinks with sigma
     argv = ["animate", "signal", "--f", "gaussian", "--sigma", "-1", "-o", str(tmp_path / "x.gif")]
     assert main(argv) == 2
-    assert "sigma must be a positive finite number, got -1.0" in _error(capsys)
+    assert "sigma must be a number from 0.001 to 1000, got -1.0" in _error(capsys)
 
 
 def test_conv2d_issue_example(tmp_path, capsys):
@@ -156,8 +156,10 @@ def test_channels_png(tmp_path, capsys):
         (["channels", "--kernels", "40"], "--kernels must be an int from 1 to 16, got 40"),
         (["channels", "--channels", "0"], "--channels must be an int >= 1, got 0"),
         (["channels", "--kernel", "20"], "--kernel 20 does not fit --input 8x8 with --padding 0"),
-        (["signal", "--sigma", "-1"], "--sigma must be a positive finite number, got -1.0"),
-        (["signal", "--sigma", "nan"], "--sigma must be a positive finite number, got nan"),
+        (["signal", "--sigma", "-1"], "--sigma must be a number from 0.001 to 1000, got -1.0"),
+        (["signal", "--sigma", "nan"], "--sigma must be a number from 0.001 to 1000, got nan"),
+        (["signal", "--sigma", "1e308"], "--sigma must be a number from 0.001 to 1000, got 1e+308"),
+        (["conv2d", "--seed", "-1", "--values"], "--seed must be an int >= 0, got -1"),
         (["signal", "--fps", "0"], "--fps must be an int >= 1, got 0"),
         (
             ["signal", "--fps", "1000"],

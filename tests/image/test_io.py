@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from _image_files import png_header
@@ -134,6 +138,10 @@ def test_bad_files(tmp_path):
     cut.write_bytes(good.read_bytes()[:400])
     with pytest.raises(InputError, match="truncated or corrupt"):
         read_image(cut)
+    header = tmp_path / "header.pgm"
+    header.write_bytes(b"P5\n")  # Pillow: ValueError("Reached EOF while reading header")
+    with pytest.raises(InputError, match=r"cannot read image .*header\.pgm.* truncated or corrupt"):
+        read_image(header)
 
 
 def test_write_refuses_to_overwrite_and_leaves_nothing_on_failure(tmp_path):
@@ -193,3 +201,30 @@ def test_peek_image_checks_like_read_image(tmp_path):
 def test_arrays_are_writable(tmp_path, mode):
     Image.new("RGB", (3, 2)).save(tmp_path / "x.png")  # torch.from_numpy warns on read-only
     assert read_image(tmp_path / "x.png", mode=mode).flags.writeable
+
+
+@pytest.mark.filterwarnings("error")
+@settings(max_examples=60)
+@given(
+    st.sampled_from(["PNG", "JPEG", "GIF", "BMP", "TIFF", "WEBP", "PPM"]),
+    st.integers(0, 2**32 - 1),
+)
+def test_a_damaged_file_reads_or_is_an_input_error(tmp_path_factory, fmt, seed):
+    rng = np.random.default_rng(seed)
+    buffer = io.BytesIO()
+    Image.fromarray(rng.integers(0, 256, (9, 11, 3), dtype=np.uint8)).save(buffer, fmt)
+    data = bytearray(buffer.getvalue())
+    if seed % 2:
+        data = data[: rng.integers(0, len(data))]  # cut short
+    for at in rng.integers(0, max(len(data), 1), rng.integers(1, 6)):
+        if data:
+            data[at] = rng.integers(0, 256)  # a few bytes damaged
+    path = tmp_path_factory.mktemp("damaged") / f"x.{fmt.lower()}"
+    path.write_bytes(bytes(data))
+    for mode in (None, "L"):
+        try:
+            image = read_image(path, mode=mode)
+        except InputError as exc:
+            assert str(path) in str(exc)
+        else:
+            assert image.ndim in (2, 3) and image.size > 0

@@ -23,6 +23,7 @@ from convolab.cli._common import (
 )
 
 SIGNAL_NAMES = "box, triangle, gaussian, exponential, sawtooth, ramp"
+SIGMA_RANGE = (1e-3, 1e3)  # a gaussian's extent, +-6 sigma, stays finite and drawable
 _GRID_FLAGS = ("input", "kernel", "padding")
 
 
@@ -45,7 +46,7 @@ def _register_signal(kinds) -> None:
         "--sigma",
         type=float,
         default=1.0,
-        help="standard deviation of a gaussian operand (default 1)",
+        help="standard deviation of a gaussian operand, 0.001 to 1000 (default 1)",
     )
     p.add_argument(
         "--frames",
@@ -64,7 +65,7 @@ def _register_conv2d(kinds) -> None:
         help="a 2-D convolution, one frame per output cell",
         description="Animate a 2-D convolution: the kernel's footprint on the "
         "(padded) input and the output filling cell by cell. Sizes like 9x14, "
-        "per-dimension values like 2,1. Grids up to 32x32.",
+        "per-dimension values like 2,1. Grids up to 32x32, so at most 1024 frames.",
     )
     p.add_argument("--input", type=int_tuple, default=(9, 14), help="input H x W (default 9x14)")
     p.add_argument("--kernel", type=int_tuple, default=(3, 3), help="kernel size (default 3x3)")
@@ -83,7 +84,7 @@ def _register_conv2d(kinds) -> None:
         help="transposed convolution: input cells scatter into the output",
     )
     p.add_argument("--fps", type=int, default=3, help="frames per second (default 3)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the --values numbers")
+    p.add_argument("--seed", type=int, default=0, help="seed of the --values numbers, >= 0")
     _output(p, "conv.gif")
     p.set_defaults(func=run)
 
@@ -166,13 +167,12 @@ def _check_fps(out: Path, fps: int) -> None:
 
 
 def _check_sigma(sigma: float) -> float:
-    """``--sigma`` finite and > 0, checked whether or not an operand is a gaussian."""
-    import math
-
+    """``--sigma`` in [SIGMA_RANGE], checked whether or not an operand is a gaussian."""
     from convolab._args import invalid
 
-    if not (math.isfinite(sigma) and sigma > 0):
-        raise invalid("--sigma", sigma, "a positive finite number")
+    low, high = SIGMA_RANGE
+    if not low <= sigma <= high:  # NaN fails too
+        raise invalid("--sigma", sigma, f"a number from {low:g} to {high:g}")
     return sigma
 
 
@@ -198,6 +198,7 @@ def _run_signal(args) -> str:
 
 def _run_conv2d(args) -> str:
     from convolab import viz
+    from convolab._args import as_int
     from convolab.viz._steps import check_grid
 
     size = _dims(args.input, "--input", 1)
@@ -207,6 +208,7 @@ def _run_conv2d(args) -> str:
         _dims(args.dilation, "--dilation", 1),
         _padding(args.padding, args.transposed),
     )
+    as_int(args.seed, "--seed", minimum=0)
     out = _check_output(args.output, args.force, (".gif", ".mp4"))
     _check_fps(out, args.fps)
     animation = viz.animate_conv2d(

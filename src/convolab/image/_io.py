@@ -10,12 +10,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import struct
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-from convolab._args import InvalidValueError, as_choice, as_int, invalid
+from convolab._args import InputError, InvalidValueError, as_choice, as_int, invalid
 from convolab._io import atomic_path
 from convolab.image._pixels import MODES, convert_mode
 
@@ -115,16 +116,23 @@ def _opened(path, max_pixels: int):
     saved = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = None
     try:
-        with warnings.catch_warnings(), Image.open(path) as img:
+        with warnings.catch_warnings():
+            # Pillow's bomb warning (max_pixels decides) and its notes on odd files (corrupt
+            # EXIF, a truncated TIFF tag): an image that decodes is read without them
+            warnings.filterwarnings("ignore", module=r"PIL\.")
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            _check_pixels(img.size, max_pixels, path)
-            yield img
+            with Image.open(path) as img:
+                _check_pixels(img.size, max_pixels, path)
+                yield img
     except UnidentifiedImageError:
         raise InvalidValueError(
             f"cannot read image {str(path)!r}: it is not an image file Pillow can read "
             f"({', '.join(sorted(set(FORMATS.values())))}, ...)"
         ) from None
-    except (OSError, SyntaxError, EOFError) as exc:
+    except InputError:  # the pixel limit: already the message to give
+        raise
+    except (OSError, SyntaxError, EOFError, ValueError, struct.error) as exc:
+        # what Pillow's decoders raise on a malformed file ("Reached EOF while reading header")
         if isinstance(exc, (FileNotFoundError, IsADirectoryError, PermissionError)):
             raise
         raise InvalidValueError(

@@ -284,6 +284,7 @@ def animate_conv2d(
     stride = as_tuple(stride, 2, "stride", minimum=1)
     dilation = as_tuple(dilation, 2, "dilation", minimum=1)
     fps = as_int(fps, "fps", minimum=1)
+    seed = as_int(seed, "seed", minimum=0)
     check_gif_fps(path, fps)  # before any drawing
     check_grid(size, "input_size")
     make = _animate_transpose if transposed else _animate_conv
