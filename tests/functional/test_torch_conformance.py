@@ -78,6 +78,8 @@ def test_max_unpool_forward_and_gradient_as_torch(case, grow):
         return
     ours = unpool_o(y, idx, kernel, stride, padding, size)
     np.testing.assert_array_equal(ours, ref.detach().numpy())
+    if not ours.size:
+        return  # an empty plane: torch's backward fails on its indices
     upstream = np.random.default_rng(1).standard_normal(ours.shape)
     (grad,) = torch.autograd.grad(ref, yt, t(upstream))
     gathered = np.take_along_axis(upstream.reshape(*ours.shape[:2], -1),

@@ -28,7 +28,7 @@ def as_float_array(value, name: str) -> np.ndarray:
     Raises ``TypeError`` for complex, string and object arrays, which the engine does not
     handle.
     """
-    array = np.asarray(value)
+    array = value if type(value) is np.ndarray else np.asarray(value)
     if array.dtype in FLOAT_DTYPES:
         return array
     if array.dtype.kind not in "biuf":
@@ -83,6 +83,41 @@ def as_bias(value, channels: int) -> np.ndarray | None:
     return bias
 
 
+def conv_arrays(ndim: int, input, weight, bias):
+    """``(x, w, b, unbatched, integers)`` for a convolution: batched input, weight and bias
+    of one float dtype (float32 only when all three are), and whether all three held
+    integers (exact sums are then kept, see :func:`._conv.correlate`).
+
+    The checks of :func:`as_batched`, :func:`as_weight` and :func:`as_bias`, with float
+    arrays of the right ranks passing without further calls (this runs on every layer call).
+    """
+    x = input if type(input) is np.ndarray else np.asarray(input)
+    w = weight if type(weight) is np.ndarray else np.asarray(weight)
+    b = bias if bias is None or type(bias) is np.ndarray else np.asarray(bias)
+    integers = x.dtype.kind in "biu" and w.dtype.kind in "biu" and integer_kind(b)
+    if x.dtype not in FLOAT_DTYPES or x.ndim != ndim + 2 or 0 in x.shape[2:]:
+        x, unbatched = as_batched(x, ndim, empty_channels=True)
+    else:
+        unbatched = False
+    if w.dtype not in FLOAT_DTYPES or w.ndim != ndim + 2 or 0 in w.shape[2:] or not len(w):
+        w = as_weight(w, ndim)
+    if b is not None and (b.dtype not in FLOAT_DTYPES or b.shape != w.shape[:1]):
+        b = as_bias(b, w.shape[0])
+    dtype = x.dtype if x.dtype == w.dtype and (b is None or b.dtype == x.dtype) else np.float64
+    if x.dtype != dtype:
+        x = x.astype(dtype)
+    if w.dtype != dtype:
+        w = w.astype(dtype)
+    if b is not None and b.dtype != dtype:
+        b = b.astype(dtype)
+    return x, w, b, unbatched, integers
+
+
+def integer_kind(value) -> bool:
+    """Whether ``value`` is None or an array (or array-like) of bool or int dtype."""
+    return value is None or np.asarray(value).dtype.kind in "biu"
+
+
 def common_dtype(*arrays) -> np.dtype:
     """float32 only when every array is float32, else float64."""
     return np.result_type(*(a.dtype for a in arrays if a is not None))
@@ -90,7 +125,8 @@ def common_dtype(*arrays) -> np.dtype:
 
 def check_groups(groups, in_channels: int, out_channels: int, weight_in: int) -> int:
     """Validate ``groups`` against the channel counts, torch's three conditions."""
-    groups = as_int(groups, "groups", minimum=1)
+    if type(groups) is not int or groups < 1:
+        groups = as_int(groups, "groups", minimum=1)
     if in_channels % groups:
         raise invalid("groups", groups, f"a divisor of the input channels {in_channels}")
     if out_channels % groups:
@@ -116,9 +152,11 @@ def check_transpose_groups(groups, in_channels: int, weight_out: int) -> int:
 
 def as_method(method) -> str:
     """One of the engine's methods, else an error listing them."""
-    return as_choice(method, "method", METHODS)
+    return method if method in METHODS else as_choice(method, "method", METHODS)
 
 
 def as_padding_mode(mode) -> str:
     """A conv ``padding_mode`` (torch's names) as the mode name :func:`pad` uses."""
+    if type(mode) is str and mode in CONV_MODES:
+        return CONV_MODES[mode]
     return CONV_MODES[as_choice(mode, "padding_mode", tuple(CONV_MODES))]

@@ -22,6 +22,7 @@ from convolab.functional._checks import (
     check_groups,
     check_transpose_groups,
     common_dtype,
+    conv_arrays,
     shape_error,
 )
 from convolab.functional._cost import choose_method
@@ -49,40 +50,23 @@ def conv_nd(
     method="auto",
 ):
     """Cross-correlation in ``ndim`` spatial dimensions; see :func:`conv2d`."""
-    x, unbatched = as_batched(input, ndim, empty_channels=True)
-    w = as_weight(weight, ndim)
-    b = as_bias(bias, w.shape[0])
+    x, w, b, unbatched, integers = conv_arrays(ndim, input, weight, bias)
     groups = check_groups(groups, x.shape[1], w.shape[0], w.shape[1])
-    mode, method = as_padding_mode(padding_mode), as_method(method)
-    geometry = conv_geometry(
-        x.shape[2:], w.shape[2:], stride, padding, dilation, ndim=ndim, min_size=int(x.size > 0)
-    )
+    mode = as_padding_mode(padding_mode) if padding_mode != "zeros" else "constant"
+    method = as_method(method) if method != "auto" else method
+    empty = x.size == 0
+    geometry = conv_geometry(x.shape[2:], w.shape[2:], stride, padding, dilation, ndim=ndim,
+                             min_size=int(not empty))  # fmt: skip
     if mode != "constant":
         check_padding(x.shape, geometry.pads, mode)
-    check_method(method, geometry)
-    dtype = common_dtype(x, w, b)
-    if x.size == 0:  # torch: an empty batch, or no input channels (then no output channels)
-        out = np.zeros((x.shape[0], w.shape[0] if x.shape[1] else 0, *geometry.out), dtype)
+    if method == "winograd":
+        check_method(method, geometry)
+    if empty:  # torch: an empty batch, or no input channels (then no output channels)
+        out = np.zeros((x.shape[0], w.shape[0] if x.shape[1] else 0, *geometry.out), x.dtype)
     else:
-        exact = integer_arrays(input, weight, bias)
-        xp = pad_pairs(x.astype(dtype, copy=False), geometry.pads, mode)  # (N, C, *padded)
-        b = None if b is None else b.astype(dtype, copy=False)
-        out = correlate(xp, w.astype(dtype, copy=False), b, geometry, groups, method, exact)
+        xp = pad_pairs(x, geometry.pads, mode)  # (N, C, *padded)
+        out = correlate(xp, w, b, geometry, groups, method, integers)
     return out[0] if unbatched else out
-
-
-def integer_arrays(*arrays) -> bool:
-    """Whether every given array holds integers (bool/int dtypes): sums of their products
-    are exact in float64 when small enough, and 'auto' keeps them exact (as scipy's
-    ``choose_conv_method`` does)."""
-    return all(np.asarray(a).dtype.kind in "biu" for a in arrays if a is not None)
-
-
-def _exact_sums_fit(xp: np.ndarray, weight: np.ndarray) -> bool:
-    """Whether every partial sum of integer products stays exact in ``xp``'s float dtype."""
-    terms = math.prod(weight.shape[1:])  # products per output
-    bound = float(np.abs(xp).max(initial=0)) * float(np.abs(weight).max(initial=0)) * terms
-    return bound < 2.0 ** np.finfo(xp.dtype).nmant
 
 
 def check_method(method: str, geometry: Geometry) -> None:
@@ -122,6 +106,13 @@ def correlate(xp, weight, bias, geometry: Geometry, groups: int, method: str, ex
         else:
             out = fft_forward(xp, weight, geometry, groups)
         return add_bias(out, bias)
+
+
+def _exact_sums_fit(xp: np.ndarray, weight: np.ndarray) -> bool:
+    """Whether every partial sum of integer products stays exact in ``xp``'s float dtype."""
+    terms = math.prod(weight.shape[1:])  # products per output
+    bound = float(np.abs(xp).max(initial=0)) * float(np.abs(weight).max(initial=0)) * terms
+    return bound < 2.0 ** np.finfo(xp.dtype).nmant
 
 
 def add_bias(out: np.ndarray, bias: np.ndarray | None) -> np.ndarray:

@@ -12,8 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from convolab._args import as_choice
-from convolab.functional._checks import as_float_array, as_method, common_dtype, shape_error
-from convolab.functional._conv import check_method, correlate, integer_arrays
+from convolab.functional._checks import (
+    as_float_array,
+    as_method,
+    common_dtype,
+    integer_kind,
+    shape_error,
+)
+from convolab.functional._conv import check_method, correlate
 from convolab.functional._pad import pad_pairs
 from convolab.shape import conv_geometry
 
@@ -75,5 +81,5 @@ def convolve(input, kernel, mode="full", *, method="auto") -> np.ndarray:
     geometry = conv_geometry(x.shape, w.shape, 1, _pairs(mode, w.shape), 1, ndim=x.ndim)
     check_method(method, geometry)
     xp = pad_pairs(x.astype(dtype)[None, None], geometry.pads)  # (1, 1, *padded)
-    exact = integer_arrays(input, kernel)
+    exact = integer_kind(input) and integer_kind(kernel)
     return correlate(xp, flipped[None, None], None, geometry, 1, method, exact)[0, 0]

@@ -108,11 +108,12 @@ def max_unpool_nd(ndim, input, indices, kernel_size, stride=None, padding=0, out
     size = _unpool_size(x.shape[2:], kernel_size, stride, padding, output_size, ndim)
     plane = math.prod(size)
     flat_idx = idx.reshape(*x.shape[:2], -1)
-    if flat_idx.size and (flat_idx.min() < 0 or flat_idx.max() >= plane):
+    if plane and flat_idx.size and (flat_idx.min() < 0 or flat_idx.max() >= plane):
         raise invalid("indices", f"values in [{flat_idx.min()}, {flat_idx.max()}]",
                       f"indices below the output plane's {plane} cells (size {size})")  # fmt: skip
     out = np.zeros((*x.shape[:2], plane), dtype=x.dtype)
-    np.put_along_axis(out, flat_idx, x.reshape(*x.shape[:2], -1), axis=2)
+    if plane:  # an empty plane takes nothing (torch does not check the indices then)
+        np.put_along_axis(out, flat_idx, x.reshape(*x.shape[:2], -1), axis=2)
     out = out.reshape(*x.shape[:2], *size)
     return out[0] if unbatched else out
 

@@ -21,6 +21,9 @@ learning", arXiv:1603.07285, relationships 6 and 14; PyTorch's pooling rule):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
+
+import numpy as np
 
 from convolab._args import (
     Pairs,
@@ -91,21 +94,32 @@ class Geometry:
 
 
 def window_tuples(ndim, size, kernel_size, stride, dilation, min_size=1):
-    """``size``, ``kernel_size``, ``stride`` and ``dilation`` as validated ``ndim``-tuples."""
-    return (
-        as_tuple(size, ndim, "size", minimum=min_size),
-        as_tuple(kernel_size, ndim, "kernel_size", minimum=1),
-        as_tuple(stride, ndim, "stride", minimum=1),
-        as_tuple(dilation, ndim, "dilation", minimum=1),
-    )
+    """``size``, ``kernel_size``, ``stride`` and ``dilation`` as validated ``ndim``-tuples.
 
-
-def _ndim_of(ndim, *values) -> int:
-    return ndim if ndim is not None else infer_ndim(*values)
+    Ints and tuples of ints (sizes read off array shapes) pass without further calls: this
+    runs on every convolution of the engine.
+    """
+    named = (("size", size, min_size), ("kernel_size", kernel_size, 1), ("stride", stride, 1),
+             ("dilation", dilation, 1))  # fmt: skip
+    tuples = []
+    for name, value, minimum in named:
+        if type(value) is int and value >= minimum:
+            tuples.append((value,) * ndim)
+        elif (
+            type(value) is tuple
+            and len(value) == ndim
+            and set(map(type, value)) == {int}
+            and min(value) >= minimum
+        ):
+            tuples.append(value)
+        else:
+            tuples.append(as_tuple(value, ndim, name, minimum=minimum))
+    return tuples
 
 
 def _scalar(*values) -> bool:
-    return not any(is_sequence(v) for v in values)
+    """True when no value is a sequence: the shape functions then answer with ints."""
+    return not any(map(isinstance, values, repeat((list, tuple, np.ndarray))))  # builtins only
 
 
 def conv_geometry(
@@ -120,7 +134,8 @@ def conv_geometry(
     are empty too).
     """
     scalar = _scalar(size, kernel_size, stride, padding, dilation)
-    ndim = _ndim_of(ndim, size, kernel_size, stride, dilation, _sequence_or_none(padding))
+    if ndim is None:
+        ndim = infer_ndim(size, kernel_size, stride, dilation, _sequence_or_none(padding))
     size, kernel, stride, dilation = window_tuples(
         ndim, size, kernel_size, stride, dilation, min_size
     )
@@ -140,6 +155,8 @@ def _sequence_or_none(value):
 
 def _conv_pads(padding, size, kernel, stride, dilation) -> Pairs:
     """``padding`` in any accepted form as ``(lo, hi)`` pairs."""
+    if type(padding) is int and padding >= 0:  # the common case, without further calls
+        return ((padding, padding),) * len(size)
     if isinstance(padding, str):
         if padding == "valid":
             return ((0, 0),) * len(size)
@@ -177,15 +194,9 @@ def transpose_geometry(
     ``min_size=0`` admits empty inputs and outputs (torch's, for an empty batch).
     """
     scalar = _scalar(size, kernel_size, stride, padding, output_padding, dilation)
-    ndim = _ndim_of(
-        ndim,
-        size,
-        kernel_size,
-        stride,
-        dilation,
-        _sequence_or_none(padding),
-        _sequence_or_none(output_padding),
-    )
+    if ndim is None:
+        hints = (_sequence_or_none(padding), _sequence_or_none(output_padding))
+        ndim = infer_ndim(size, kernel_size, stride, dilation, *hints)
     size, kernel, stride, dilation = window_tuples(
         ndim, size, kernel_size, stride, dilation, min_size
     )
@@ -229,7 +240,8 @@ def pool_geometry(
     if stride is None or (is_sequence(stride) and len(stride) == 0):
         stride = kernel_size
     scalar = _scalar(size, kernel_size, stride, padding, dilation)
-    ndim = _ndim_of(ndim, size, kernel_size, stride, dilation, _sequence_or_none(padding))
+    if ndim is None:
+        ndim = infer_ndim(size, kernel_size, stride, dilation, _sequence_or_none(padding))
     size, kernel, stride, dilation = window_tuples(ndim, size, kernel_size, stride, dilation)
     pads = as_tuple(padding, ndim, "padding", minimum=0)
     ceil_mode = bool(ceil_mode)
