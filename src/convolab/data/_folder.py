@@ -99,24 +99,33 @@ def load_folder_splits(
         raise FileNotFoundError(f"folder {str(root)!r} does not exist")
     test_dir = next((root / n for n in ("test", "val") if (root / n).is_dir()), None)
     if (root / "train").is_dir() and test_dir is not None:
-        train_files, test_files = _class_files(root / "train"), _class_files(test_dir)
-        _check_classes(train_files, root / "train", (1 - val_fraction, val_fraction), "train/val")
-        names = tuple(train_files)
-        unknown = sorted(set(test_files) - set(names))
-        if unknown:
-            raise InvalidValueError(
-                f"{test_dir} has classes missing from {root / 'train'}: {unknown}"
-            )
-        mode = _image_mode([f for fs in train_files.values() for f in fs], max_pixels)
-        train_set = _load(train_files, names, size, mode, max_pixels)
-        train, val = split_holdout(train_set, val_fraction, seed)
-        test = _load(test_files, names, size, mode, max_pixels)
+        train, val, test, names = _given_split(root, test_dir, size, val_fraction, seed, max_pixels)
     else:
-        files = _class_files(root)
-        _check_classes(files, root, FOLDER_FRACTIONS, "train/val/test")
-        names = tuple(files)
-        mode = _image_mode([f for fs in files.values() for f in fs], max_pixels)
-        everything = _load(files, names, size, mode, max_pixels)
-        parts = stratified_split(everything.labels, FOLDER_FRACTIONS, seed)
-        train, val, test = (everything.subset(p) for p in parts)
+        train, val, test, names = _cut_split(root, size, seed, max_pixels)
     return DataSplits(f"folder:{root}", train, val, test, names, flip=True)
+
+
+def _given_split(root: Path, test_dir: Path, size, val_fraction: float, seed: int, max_pixels):
+    """``train/`` cut into train and val, ``test/`` (or ``val/``) kept as the test split."""
+    train_files, test_files = _class_files(root / "train"), _class_files(test_dir)
+    _check_classes(train_files, root / "train", (1 - val_fraction, val_fraction), "train/val")
+    names = tuple(train_files)
+    unknown = sorted(set(test_files) - set(names))
+    if unknown:
+        raise InvalidValueError(f"{test_dir} has classes missing from {root / 'train'}: {unknown}")
+    mode = _image_mode([f for fs in train_files.values() for f in fs], max_pixels)
+    train, val = split_holdout(
+        _load(train_files, names, size, mode, max_pixels), val_fraction, seed
+    )
+    return train, val, _load(test_files, names, size, mode, max_pixels), names
+
+
+def _cut_split(root: Path, size, seed: int, max_pixels):
+    """One folder of classes cut 70/10/20 into train, val and test, class by class."""
+    files = _class_files(root)
+    _check_classes(files, root, FOLDER_FRACTIONS, "train/val/test")
+    names = tuple(files)
+    mode = _image_mode([f for fs in files.values() for f in fs], max_pixels)
+    everything = _load(files, names, size, mode, max_pixels)
+    parts = stratified_split(everything.labels, FOLDER_FRACTIONS, seed)
+    return (*(everything.subset(p) for p in parts), names)

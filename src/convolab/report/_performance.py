@@ -17,24 +17,26 @@ LAYERS = (
 QUICK_LAYERS = ("LeNet-5 C3", "AlexNet conv5", "ResNet-50 3x3")
 
 
+def _row(r) -> tuple:
+    """One table row of a benchmark result: times in ms, ratios, convolab's GFLOP/s."""
+    return (
+        r.name,
+        r.method,
+        f"{1e3 * r.torch_fwd:.2f}",
+        f"{1e3 * r.ours_fwd:.2f}",
+        f"{r.ratio_fwd:.2f}",
+        f"{r.ratio_bwd:.2f}",
+        f"{r.gflops:.1f}",
+    )
+
+
 def performance_section(ctx: DemoContext) -> str:
     from convolab import bench
 
     names = QUICK_LAYERS if ctx.quick else LAYERS
     layers = [layer for layer in bench.SUITE if layer.name in names]
     results = bench.run_suite(layers=layers)  # 5 blocks of runs each: one run is too noisy
-    rows = [
-        (
-            r.name,
-            r.method,
-            f"{1e3 * r.torch_fwd:.2f}",
-            f"{1e3 * r.ours_fwd:.2f}",
-            f"{r.ratio_fwd:.2f}",
-            f"{r.ratio_bwd:.2f}",
-            f"{r.gflops:.1f}",
-        )
-        for r in results
-    ]
+    rows = [_row(r) for r in results]
     fwd = bench.geometric_mean([r.ratio_fwd for r in results])
     bwd = bench.geometric_mean([r.ratio_bwd for r in results])
     return (

@@ -26,32 +26,25 @@ def _inspect(ctx: DemoContext, result) -> list[str]:
     return [f"assets/inspect/{path.name}" for path in written]
 
 
-def training_section(ctx: DemoContext) -> str:
-    from convolab.train import TrainConfig, fit
-
-    run = ctx.assets / "lenet5"
-    epochs = QUICK_EPOCHS if ctx.quick else TrainConfig().epochs
-    config = TrainConfig(model="lenet5", data="digits", epochs=epochs, out=str(run))
-    result = fit(config)
-    filters, digit, *maps = _inspect(ctx, result)  # inspect_model's order
-    return (
-        paragraph(
-            "<code>convolab train lenet5</code> with its defaults: LeNet-5 (tanh, average "
-            "pooling, LeCun et al. 1998) on scikit-learn's 1,797 real 8×8 digits resized to "
-            f"32×32, a stratified split, {len(result.history)} epochs of "
-            f"{OPTIMIZERS[config.optimizer]} with {SCHEDULES[config.schedule]} and light "
-            "augmentation, on this machine's CPU while the page was made."
-        )
-        + f'<p>Test accuracy: <span class="big" id="test-accuracy">'
+def _results(config, result) -> str:
+    """What was trained, how, and its test accuracy."""
+    return paragraph(
+        "<code>convolab train lenet5</code> with its defaults: LeNet-5 (tanh, average "
+        "pooling, LeCun et al. 1998) on scikit-learn's 1,797 real 8×8 digits resized to "
+        f"32×32, a stratified split, {len(result.history)} epochs of "
+        f"{OPTIMIZERS[config.optimizer]} with {SCHEDULES[config.schedule]} and light "
+        "augmentation, on this machine's CPU while the page was made."
+    ) + (
+        f'<p>Test accuracy: <span class="big" id="test-accuracy">'
         f"{100 * result.test.accuracy:.2f}%</span> on {result.test.count} held-out digits, "
         f"test loss {result.test.loss:.4f}.</p>\n"
-        + figure(
-            "assets/lenet5/curves.png",
-            "Loss and accuracy per epoch; the dotted line is the learning rate.",
-            alt="training curves",
-            width=900,
-        )
-        + row(
+    )
+
+
+def _inside(filters: str, digit: str, maps: list[str]) -> str:
+    """The learned kernels and the feature maps of one digit."""
+    return (
+        row(
             figure(
                 "assets/lenet5/confusion.png",
                 "Confusion matrix on the test split.",
@@ -73,3 +66,20 @@ def training_section(ctx: DemoContext) -> str:
             ),
         )
     )
+
+
+def training_section(ctx: DemoContext) -> str:
+    from convolab.train import TrainConfig, fit
+
+    run = ctx.assets / "lenet5"
+    epochs = QUICK_EPOCHS if ctx.quick else TrainConfig().epochs
+    config = TrainConfig(model="lenet5", data="digits", epochs=epochs, out=str(run))
+    result = fit(config)
+    filters, digit, *maps = _inspect(ctx, result)  # inspect_model's order
+    curves = figure(
+        "assets/lenet5/curves.png",
+        "Loss and accuracy per epoch; the dotted line is the learning rate.",
+        alt="training curves",
+        width=900,
+    )
+    return _results(config, result) + curves + _inside(filters, digit, maps)
