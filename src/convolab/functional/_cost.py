@@ -48,56 +48,40 @@ FFT_CALL_SECONDS = 3e-5  # plans, transposes and the dozen NumPy/SciPy calls of 
 PLANE_SECONDS = {"direct": 1.0e-10, "banded": 2.5e-11, "fft": 3.5e-10}
 
 
-def estimate(method: str, x_shape, w_shape, geometry: Geometry, groups, itemsize) -> float:
-    """Estimated seconds of ``method`` for one convolution, or ``inf`` if it cannot run it."""
-    n, c = x_shape[:2]
-    o, cg, *kernel = w_shape
-    og = o // groups
-    ndim, k, cells = len(kernel), math.prod(kernel), math.prod(geometry.out)
-    flops = 2.0 * n * o * cells * cg * k
-    cols = n * c * k * cells * itemsize
-    cpus = workers()
-    if method == "gemm":
-        free = k == 1 and set(geometry.stride) == {1}
-        copy = 0 if free else cols / (COPY_BYTES * cpus)
-        return flops / _rate(itemsize, cpus, og) + copy + CALL_SECONDS * n * groups
-    if method == "direct":
-        updates = n * (c + o) * k * cells * itemsize
-        return flops / _rate(itemsize, cpus, og) + updates / COPY_BYTES + CALL_SECONDS * k * groups
-    if method == "winograd":
-        if not winograd_applies(geometry):
-            return math.inf
-        tiles = n * math.prod(-(-size // 2) for size in geometry.out) * 4**ndim  # tile cells
-        products = 2.0 * tiles * o * cg
-        return products / _rate(itemsize, cpus, og, cg) + tiles * (c + o) * TILE_SECONDS
-    return _fft_estimate(x_shape, w_shape, groups, itemsize, cpus)
-
-
-def _rate(itemsize: int, cpus: int, *dims: int) -> float:
-    """Sustained flop/s of a product whose thin dimensions are ``dims``, on every CPU."""
-    rate = GEMM_FLOPS * 4 / itemsize * cpus  # float64 runs at half the float32 rate
-    for m in dims:
-        rate *= m / (m + THIN)
-    return rate
-
-
-def _fft_estimate(x_shape, w_shape, groups, itemsize, cpus):
-    # Every cell of the padded input is computed whatever the stride (then sampled).
+def estimates(x_shape, w_shape, geometry: Geometry, groups: int, itemsize: int) -> tuple:
+    """Estimated seconds of each of :data:`METHODS` for one convolution (``inf`` where a
+    method cannot run it), in one pass: this runs on every ``method='auto'`` call."""
     n, c, *size = x_shape
-    o, cg = w_shape[:2]
-    f = math.prod(size)
+    o, cg = w_shape[0], w_shape[1]
+    og = o // groups
+    k, cells, f = math.prod(geometry.kernel), math.prod(geometry.out), math.prod(size)
+    cpus = workers()
+    peak = GEMM_FLOPS * 4 / itemsize * cpus  # float64 runs at half the float32 rate
+    flops = 2.0 * n * o * cells * cg * k
+    thin = og / (og + THIN)  # the Og-row products run below peak
+    free = k == 1 and geometry.stride == (1,) * len(size)  # 1x1 stride 1: no im2col copy
+    copy = 0.0 if free else n * c * k * cells * itemsize / (COPY_BYTES * cpus)
+    gemm = flops / (peak * thin) + copy + CALL_SECONDS * n * groups
+    updates = n * (c + o) * k * cells * itemsize
+    direct = flops / (peak * thin) + updates / COPY_BYTES + CALL_SECONDS * k * groups
+    winograd = math.inf
+    if winograd_applies(geometry):
+        tiles = n * math.prod([-(-o_ // 2) for o_ in geometry.out]) * 4 ** len(size)
+        winograd = 2.0 * tiles * o * cg / (peak * thin * cg / (cg + THIN))
+        winograd += tiles * (c + o) * TILE_SECONDS
+    # FFT: every cell of the padded input is computed whatever the stride (then sampled);
+    # rfft keeps about half the frequencies for the per-frequency products
     transforms = 5.0 * f * max(math.log2(f), 1) * (n * c + n * o + o * cg)
-    products = 8.0 * f / 2 * n * o * cg  # rfft keeps about half the frequencies
-    seconds = transforms / (FFT_FLOPS * 4 / itemsize * cpus)  # scipy.fft uses every CPU
-    return seconds + products / _rate(itemsize, cpus, o // groups) + FFT_CALL_SECONDS
+    fft = transforms / (FFT_FLOPS * 4 / itemsize * cpus) + 4.0 * f * n * o * cg / (peak * thin)
+    return gemm, winograd, fft + FFT_CALL_SECONDS, direct
 
 
-METHODS = ("gemm", "winograd", "fft", "direct")  # in order of preference on ties
+METHODS = ("gemm", "winograd", "fft", "direct")  # the order of :func:`estimates`; ties: first
 
 
 def choose_method(x_shape, w_shape, geometry: Geometry, groups: int, itemsize: int) -> str:
-    """The method with the least :func:`estimate` (the first of :data:`METHODS` on ties)."""
-    costs = [estimate(m, x_shape, w_shape, geometry, groups, itemsize) for m in METHODS]
+    """The method with the least :func:`estimates` (the first of :data:`METHODS` on ties)."""
+    costs = estimates(x_shape, w_shape, geometry, groups, itemsize)
     return METHODS[costs.index(min(costs))]
 
 

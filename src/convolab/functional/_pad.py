@@ -100,11 +100,14 @@ def pad_pairs(x: np.ndarray, pairs: Pairs, mode="constant", value=0.0) -> np.nda
     The padding must be valid for ``mode`` (:func:`check_padding`): this is the primitive
     the engine calls with a geometry's pads, already checked.
     """
+    flat = sum(pairs, ())  # (lo, hi, lo, hi, ...)
+    if not any(flat):
+        return x
     lead = x.ndim - len(pairs)
     sizes = tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[lead:], pairs))
     if 0 in sizes:
         return np.empty(x.shape[:lead] + sizes, dtype=x.dtype)
-    if any(p < 0 for pair in pairs for p in pair):
+    if min(flat) < 0:
         if mode in ("reflect", "replicate", "symmetric"):
             return _take(x, pairs, mode, lead)
         x = x[(Ellipsis, *(slice(max(-lo, 0), n - max(-hi, 0)) for n, (lo, hi) in
