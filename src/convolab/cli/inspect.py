@@ -34,7 +34,7 @@ def _input(args, trained, limit: int):
     """(uint8 image (H, W, C), label text) from --image or the test split."""
     from convolab.cli._common import CLIError
     from convolab.cli._polarity import match_polarity, read_for_model
-    from convolab.data import load_data
+    from convolab.data import load_split
 
     card = trained.card
     if args.image:
@@ -42,7 +42,8 @@ def _input(args, trained, limit: int):
         return image, Path(args.image).name + (", inverted" if inverted else "")
     if not card.data:
         raise CLIError(f"{args.weights} does not say what it was trained on; pass --image")
-    test = load_data(card.data, size=card.preprocess.input_size, max_pixels=limit).test
+    size = card.preprocess.input_size
+    test, _ = load_split(card.data, "test", size=size, max_pixels=limit)  # its files only
     if not 0 <= args.index < len(test):
         raise CLIError(f"--index must be in [0, {len(test) - 1}], got {args.index}")
     image, inverted = match_polarity(test.images[args.index], None, args.invert)  # as stored

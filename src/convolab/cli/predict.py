@@ -9,6 +9,7 @@ from convolab.cli._common import CLIError, add_max_pixels, add_polarity, model_n
 
 # A real digit to try: MNIST test image #30 (a 3), drawn black on white (see examples/README).
 EXAMPLE = Path(__file__).with_name("examples") / "digit.png"
+EXAMPLE_INDEX, EXAMPLE_LABEL = 30, 3  # its index in t10k-images-idx3-ubyte, and its class
 
 
 def register(subparsers) -> None:
