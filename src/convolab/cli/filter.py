@@ -52,6 +52,15 @@ def register(subparsers) -> None:
     what.add_argument("--list", action="store_true", help="list the kernels and exit")
     p.add_argument("--output", "-o", help="output image file (.png, .jpg, .tif, .bmp, .webp)")
     p.add_argument("--force", action="store_true", help="overwrite an existing output")
+    _add_filtering_options(p)
+    add_max_pixels(p)
+    for name, kind, text in KERNEL_OPTIONS:
+        p.add_argument(f"--{name}", type=kind, default=None, help=text)
+    p.set_defaults(func=run)
+
+
+def _add_filtering_options(p: argparse.ArgumentParser) -> None:
+    """How the photo is filtered: boundary, flip, luminance, display scale."""
     p.add_argument(
         "--mode",
         default="reflect",
@@ -72,10 +81,6 @@ def register(subparsers) -> None:
         help="auto: derivative responses around mid-grey, magnitudes stretched; "
         "clip: the exact result, saturated to the image's range",
     )
-    add_max_pixels(p)
-    for name, kind, text in KERNEL_OPTIONS:
-        p.add_argument(f"--{name}", type=kind, default=None, help=text)
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
