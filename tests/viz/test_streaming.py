@@ -153,3 +153,15 @@ def test_mp4_streams_every_frame(tmp_path):
     with pytest.raises(InputError, match=r"frames must be images of one size"):
         viz.Animation(frames, [0, 1], 10).save(tmp_path / "x.mp4")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.mp4"]
+
+
+def test_an_ffmpeg_that_fails_is_a_one_line_error(tmp_path, monkeypatch):
+    fake = tmp_path / "bin" / "ffmpeg"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'Unknown encoder libx264' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake.parent))
+    frames = list(_flat_frames(3))
+    with pytest.raises(InputError, match=r"ffmpeg could not write .* Unknown encoder libx264"):
+        viz.Animation(frames, [0, 1, 2], 10).save(tmp_path / "x.mp4")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin"]  # no partial file

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from convolab._args import invalid
+from convolab._args import InvalidValueError, invalid
 
 
 def _command(ffmpeg: str, size: tuple[int, int], fps: int, path: Path) -> list[str]:
@@ -99,9 +99,11 @@ class Mp4Writer:
         self.log.seek(0)
         message = self.log.read().decode(errors="replace").strip().splitlines()
         self.log.close()
-        raise RuntimeError(
+        # the user's ffmpeg or disk, not convolab: one line, with ffmpeg's own reason
+        raise InvalidValueError(
             f"ffmpeg could not write {str(self.path)!r} (exit code {self.process.returncode}): "
             + (message[-1] if message else "no message")
+            + "; a .gif needs no ffmpeg"
         )
 
     def _stop(self) -> None:
