@@ -58,7 +58,8 @@ function showError(message) {
 function update() {
   syncVisibility(form);
   if (editor.active) editor.cancel();
-  state.focus = null;
+  state.focus = null; // a cell of the old layer may not exist in the new one
+  state.hover = null;
   try {
     state.layer = buildLayer(readForm(form));
   } catch (err) {
@@ -192,6 +193,7 @@ function setValue(kind, cell, value) {
 
 function edit(kind, cell, typed) {
   if (!state.layer) return;
+  if (editor.active) editor.commit({ leaving: true });
   pin(kind, cell);
   const panel = panels[kind];
   const [id, row, col] = kind === "input"
