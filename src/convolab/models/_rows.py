@@ -51,7 +51,7 @@ class ModelSummary:
     trainable_params: int
     total_macs: int
     total_elementwise: int = 0
-    activation_bytes: int = 0  # every tensor the forward's operators produce
+    activation_bytes: int = 0  # the input and every tensor the forward's operators produce
     training: TrainingMemory | None = None  # the training-step memory estimate
 
     @property

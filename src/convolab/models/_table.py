@@ -84,8 +84,8 @@ def _totals(summary) -> list[str]:
         f"Total params: {summary.total_params:,} (trainable {summary.trainable_params:,})",
         f"Total MACs: {summary.total_macs:,} ({summary.macs_text})",
         f"Elementwise ops: {summary.total_elementwise:,} ({with_unit(summary.total_elementwise)})",
-        f"Forward activations: {bytes_text(summary.activation_bytes)} (every operator output); "
-        f"saved for backward: {bytes_text(summary.saved_bytes)}",
+        f"Forward activations: {bytes_text(summary.activation_bytes)} (the input and every "
+        f"operator output); saved for backward: {bytes_text(summary.saved_bytes)}",
     ]
     t = summary.training
     if t is not None:

@@ -44,7 +44,7 @@ class Walk:
 
     order: list[str]
     records: dict[str, ModuleRecord]
-    activation_bytes: int  # every new tensor an operator produced
+    activation_bytes: int  # the input and every new tensor an operator produced
     saved_by_op: list[tuple[int, int]]  # (operator index, bytes) of each saved storage
     convolutions: list[ConvBackward]
 
@@ -185,6 +185,7 @@ def walk_on(model: nn.Module, size: tuple[int, ...], device: torch.device) -> Wa
     try:
         with _stand_ins(model, device) as state:
             watcher = _Watcher(state)
+            watcher.activation_bytes = storage_bytes(x)  # the batch itself is held too
             watcher.fields[x] = (None, None) + (UNIT,) * (len(size) - 2)  # (N, C, *spatial)
             handles = _hook(model, watcher)
             model.train()
