@@ -6,15 +6,9 @@ from __future__ import annotations
 import argparse
 
 from convolab._args import InputError
-from convolab.cli._common import CLIError, int_tuple, scalar_or_tuple
+from convolab.cli._common import CLIError, int_tuple, padding_spec, scalar_or_tuple
 
 LAYER_FIELDS = ("kernel", "stride", "padding", "dilation")
-
-
-def _padding(text: str):
-    if text in ("same", "valid"):
-        return text
-    return int_tuple(text)
 
 
 def layer_spec(text: str) -> tuple[tuple[int, ...], ...]:
@@ -53,7 +47,7 @@ def register(subparsers) -> None:
     p.add_argument(
         "--padding",
         "-p",
-        type=_padding,
+        type=padding_spec,
         default=(0,),
         help="padding per side: N, N,M per dimension, 'same' or 'valid'",
     )
