@@ -27,15 +27,19 @@ import argparse
 import multiprocessing as mp
 import os
 import statistics
+import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 import torchvision
 from torch import nn
 
 from convolab.models import create_model
-from convolab.models._trace import aten_ops
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "models"))
+from aten_trace import aten_ops  # noqa: E402  (the tests' oracle: the same kernels run)
 
 THREADS = 2
 FULL = ("lenet5", "alexnet", "vgg11", "vgg16_bn", "resnet18", "resnet34", "resnet50", "resnet101")

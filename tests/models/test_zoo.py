@@ -10,7 +10,7 @@ import torch
 import torchvision
 
 from convolab.models import create_model, list_models, model_info
-from convolab.models._trace import aten_ops
+from aten_trace import aten_ops
 
 PARAMS = {
     "lenet5": 61_706,

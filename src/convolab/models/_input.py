@@ -1,4 +1,5 @@
-"""The smallest input a model accepts, from convolab.shape, and the check every model runs.
+"""The smallest input a model accepts, from convolab.shape's geometry, and the check every model
+runs.
 
 Without the check, AlexNet on a 32x32 image fails deep inside with "Output size is too
 small"; with it, the user reads the minimum size at the model's entry.
@@ -41,9 +42,10 @@ def _output_size(layer: nn.Module, size: int, dim: int) -> int:
         padding = layer.padding if isinstance(layer.padding, str) else layer.padding[dim]
         if isinstance(layer, Conv2dSame):  # TensorFlow 'SAME', static or per call
             padding = "same"
-        return shape.conv_output_size(size, k, s, padding, layer.dilation[dim])
+        return shape.conv_geometry(size, k, s, padding, layer.dilation[dim]).out[0]
     dilation = _pair(getattr(layer, "dilation", 1), dim)
-    return shape.pool_output_size(size, k, s, _pair(layer.padding, dim), dilation, layer.ceil_mode)
+    padding = _pair(layer.padding, dim)
+    return shape.pool_geometry(size, k, s, padding, dilation, layer.ceil_mode).out[0]
 
 
 def _fits(layers: list[nn.Module], size: int, dim: int) -> bool:
@@ -59,7 +61,7 @@ def min_input_size(model: nn.Module) -> tuple[int, int]:
     """Smallest ``(H, W)`` for which every convolution and pooling of ``model`` has an output.
 
     Binary search over the size, each candidate checked layer by layer with
-    :func:`convolab.shape.conv_output_size` and :func:`convolab.shape.pool_output_size`
+    :func:`convolab.shape.conv_geometry` and :func:`convolab.shape.pool_geometry`
     (the output size never decreases when the input grows, so the search is exact).
     """
     layers = _window_layers(model)

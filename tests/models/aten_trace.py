@@ -1,4 +1,4 @@
-"""The sequence of ATen operators a model runs: proof that two implementations do the same work.
+"""Test oracle: the ATen operators a model runs, proof that two implementations do the same work.
 
 Two models whose forward (and backward) dispatch the same operators in the same order run the
 same kernels, so any timing difference between them is noise. Run on the ``meta`` device the
