@@ -39,7 +39,7 @@ from torch import nn
 from convolab.models import create_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "models"))
-from aten_trace import aten_ops  # noqa: E402  (the tests' oracle: the same kernels run)
+from aten_trace import aten_ops
 
 THREADS = 2
 FULL = ("lenet5", "alexnet", "vgg11", "vgg16_bn", "resnet18", "resnet34", "resnet50", "resnet101")

@@ -8,9 +8,9 @@ built on the meta device so that no second copy of the weights is initialised.
 import pytest
 import torch
 import torchvision
+from aten_trace import aten_ops
 
 from convolab.models import create_model, list_models, model_info
-from aten_trace import aten_ops
 
 PARAMS = {
     "lenet5": 61_706,
