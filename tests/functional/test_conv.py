@@ -145,3 +145,26 @@ def test_nan_and_inf_propagate_like_torch(method, recwarn):
     np.testing.assert_array_equal(ours[np.isfinite(ref)], ref[np.isfinite(ref)])
     np.testing.assert_array_equal(ours[np.isinf(ref)], ref[np.isinf(ref)])
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    ndim=st.integers(1, 3),
+    size=st.integers(10, 21),
+    channels=st.sampled_from([1, 3, 16]),
+    groups=st.sampled_from([1, 2]),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_winograd_f43_tiles(ndim, size, channels, groups, dtype, seed):
+    """Outputs of 8 cells a side and more run F(4, 3): float32 stays within the tolerance."""
+    from convolab.functional._winograd import tile_size
+
+    size = min(size, 12) if ndim == 3 else size
+    assert tile_size((size - 2,) * ndim) == 4
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((2, channels * groups, *(size,) * ndim)).astype(dtype)
+    w = rng.standard_normal((2 * groups, channels, *(3,) * ndim)).astype(dtype)
+    b = rng.standard_normal(2 * groups).astype(dtype)
+    ours = CONV[ndim](x, w, b, 1, 0, 1, groups, method="winograd")
+    assert_close(ours, torch_conv(x, w, b, 1, 0, 1, groups), dtype)
