@@ -19,6 +19,7 @@ from convolab.data import (
     stratified_split,
     transform_batch,
 )
+from convolab.data._augment import random_shift
 
 
 def _prep(size, channels, fit, mean=0.0, std=1.0):
@@ -83,27 +84,79 @@ def test_channel_stats_match_numpy(rng):
 
 def test_augment_identity_and_seeded():
     images, prep = _batch(h=32, w=32), _prep((32, 32), 1, "resize")
-    still = Augment(degrees=0, translate=0, scale=0)
+    still = Augment(shift=0)
     torch.testing.assert_close(
-        transform_batch(images, prep, still, torch.Generator()),
-        transform_batch(images, prep),
-        atol=1e-5,
-        rtol=0,
+        transform_batch(images, prep, still, torch.Generator()), transform_batch(images, prep)
     )
-    a, b = (
-        transform_batch(images, prep, Augment(), torch.Generator().manual_seed(5)) for _ in range(2)
+    for augment in (Augment(), Augment(degrees=10, translate=0.1, scale=0.1, flip=True)):
+        a, b = (
+            transform_batch(images, prep, augment, torch.Generator().manual_seed(5))
+            for _ in range(2)
+        )
+        torch.testing.assert_close(a, b, atol=0, rtol=0)
+        c = transform_batch(images, prep, augment, torch.Generator().manual_seed(6))
+        assert not torch.equal(a, c)
+
+
+def _shifted(image: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """``image`` (C, H, W) moved down dy and right dx pixels, black entering (NumPy)."""
+    out = np.zeros_like(image)
+    h, w = image.shape[-2:]
+    out[:, max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = image[
+        :, max(-dy, 0) : h - max(dy, 0), max(-dx, 0) : w - max(dx, 0)
+    ]
+    return out
+
+
+@given(st.integers(1, 6), st.integers(1, 3), st.integers(3, 12), st.integers(3, 12), st.data())
+def test_shift_copies_whole_pixels_within_the_bound(n, c, h, w, data):
+    x = torch.rand(n, c, h, w, generator=torch.Generator().manual_seed(h * w))
+    py, px = data.draw(st.integers(0, h)), data.draw(st.integers(0, w))
+    out = random_shift(x, (py, px), torch.Generator().manual_seed(data.draw(st.integers(0, 99))))
+    for image, moved in zip(x.numpy(), out.numpy()):  # some (dy, dx) in range gives it exactly
+        matches = [
+            (dy, dx)
+            for dy in range(-py, py + 1)
+            for dx in range(-px, px + 1)
+            if np.array_equal(_shifted(image, dy, dx), moved)
+        ]
+        assert matches
+
+
+def test_shift_draws_every_offset():
+    x = torch.zeros(400, 1, 5, 5)
+    x[:, :, 2, 2] = 1.0  # one lit pixel: where it lands is the offset
+    out = random_shift(x, (2, 1), torch.Generator().manual_seed(0))
+    rows, cols = (
+        out[:, 0].flatten(1).argmax(1).div(5, rounding_mode="floor"),
+        out[:, 0].flatten(1).argmax(1) % 5,
     )
-    torch.testing.assert_close(a, b, atol=0, rtol=0)
-    c = transform_batch(images, prep, Augment(), torch.Generator().manual_seed(6))
-    assert not torch.equal(a, c)
+    assert set(zip((rows - 2).tolist(), (cols - 2).tolist())) == {
+        (dy, dx) for dy in range(-2, 3) for dx in range(-1, 2)
+    }
+    assert out.sum() == 400  # nothing lost, nothing blurred
+
+
+def test_default_shift_is_2_pixels_at_32_and_never_blurs():
+    images = torch.randint(0, 256, (64, 1, 32, 32), dtype=torch.uint8)
+    prep = _prep((32, 32), 1, "resize")
+    out = transform_batch(images, prep, Augment(), torch.Generator().manual_seed(1))
+    values = set(torch.unique(images.float() / 255).tolist()) | {0.0}
+    assert set(torch.unique(out).tolist()) <= values  # copied pixels and black only
+    for image, moved in zip(images.float().numpy() / 255, out.numpy()):
+        assert any(
+            np.array_equal(_shifted(image, dy, dx), moved)
+            for dy in range(-2, 3)
+            for dx in range(-2, 3)
+        )
 
 
 def test_augment_flip_mirrors():
     images, prep = _batch(n=64, h=16, w=16), _prep((16, 16), 1, "resize")
-    flipped = transform_batch(images, prep, Augment(0, 0, 0, flip=True), torch.Generator())
+    flipped = transform_batch(images, prep, Augment(shift=0, flip=True), torch.Generator())
     plain = transform_batch(images, prep)
-    mirrored = [torch.allclose(f, p.flip(-1), atol=1e-5) for f, p in zip(flipped, plain)]
-    kept = [torch.allclose(f, p, atol=1e-5) for f, p in zip(flipped, plain)]
+    mirrored = [torch.equal(f, p.flip(-1)) for f, p in zip(flipped, plain)]
+    kept = [torch.equal(f, p) for f, p in zip(flipped, plain)]
     assert all(m or k for m, k in zip(mirrored, kept)) and 10 < sum(mirrored) < 54
 
 

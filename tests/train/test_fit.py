@@ -10,6 +10,7 @@ import torch
 from PIL import Image
 from sklearn.metrics import confusion_matrix, precision_score, recall_score
 
+from convolab.data import model_input
 from convolab.train import (
     EvalResult,
     TrainConfig,
@@ -90,11 +91,18 @@ def test_predict_image_files(short_run, tmp_path):
         paths.append(path)
     top = predict(trained, paths, k=3)
     assert all(len(t) == 3 and t[0][1] >= t[1][1] >= t[2][1] for t in top)
+    files = [np.asarray(Image.open(path))[..., None] for path in paths]  # (40, 40, 1) each
+    x = torch.cat([model_input(f, trained.card.preprocess) for f in files])  # 40x40 -> 32x32
+    with torch.no_grad():
+        from_files = trained.model(x).softmax(1)
+    for t, probs in zip(top, from_files):
+        assert t[0] == (
+            trained.card.classes[int(probs.argmax())],
+            pytest.approx(float(probs.max())),
+        )
     x = torch.cat([short_run.sample(i)[1] for i in range(5)])
     with torch.no_grad():
         probs = trained.model(x).softmax(1)
-    for i, t in enumerate(top):  # 8x8 -> 40x40 -> 32x32 is close to 8x8 -> 32x32
-        assert t[0][0] == trained.card.classes[int(probs[i].argmax())]
     exact = predict(trained, [short_run.sample(0)[0]], k=10)[0]
     assert sum(p for _, p in exact) == pytest.approx(1.0, abs=1e-5)
     assert exact[0][1] == pytest.approx(float(probs[0].max()), abs=1e-5)

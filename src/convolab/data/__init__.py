@@ -14,7 +14,7 @@ read_idx          -- an IDX file (MNIST, Fashion-MNIST), gzipped or not -> ndarr
 parse_idx         -- the bytes of an IDX file -> ndarray
 SafeUnpickler     -- unpickler that rebuilds NumPy arrays and refuses any other global
 Preprocess        -- input size, channels, mean/std and pad-or-resize of a model's input
-Augment           -- per-image random rotation, shift, zoom and flip
+Augment           -- per-image random whole-pixel shift and flip (rotation, zoom: optional)
 choose_fit        -- 'pad' or 'resize' for a native size and a model's input size
 channel_stats     -- per-channel mean and std of uint8 images as the model sees them
 to_model_size     -- uint8 batch (N, C, h, w) -> float batch in [0, 1] at the model's size
@@ -24,12 +24,12 @@ BatchLoader       -- reproducibly shuffled, sharded mini-batches of one split
 """
 
 from convolab.data._arrays import DataSplits, ImageArrays, stratified_split
+from convolab.data._augment import Augment
 from convolab.data._cifar import SafeUnpickler
 from convolab.data._idx import parse_idx, read_idx
 from convolab.data._loader import BatchLoader
 from convolab.data._spec import DATA_KINDS, SPLITS, load_data, load_split, parse_spec
 from convolab.data._transforms import (
-    Augment,
     Preprocess,
     channel_stats,
     choose_fit,

@@ -2,21 +2,20 @@
 
 Everything runs on whole batches, on the training device, so the data pipeline costs a few
 tensor ops per step: scale to [0, 1], adapt channels (grayscale <-> RGB), pad or resize to
-the model's input (torchvision), optionally a random affine per image, then normalise with
-the training set's per-channel mean and standard deviation.
+the model's input (torchvision), augment while training (:mod:`convolab.data._augment`), then
+normalise with the training set's per-channel mean and standard deviation.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 import torchvision.transforms.v2.functional as TF
 
 from convolab._args import as_choice, invalid
+from convolab.data._augment import Augment, augment_batch
 
 FITS = ("auto", "resize", "pad")
 # "auto" pads (centred, black) an image that is at least this share of the input on each
@@ -63,28 +62,6 @@ class Preprocess:
         )
 
 
-@dataclass(frozen=True)
-class Augment:
-    """A random affine transform drawn per image (training only).
-
-    Attributes
-    ----------
-    degrees : float
-        Rotation drawn uniformly in [-degrees, degrees].
-    translate : float
-        Shift drawn uniformly in [-translate, translate] times the image size, per axis.
-    scale : float
-        Zoom drawn uniformly in [1 - scale, 1 + scale].
-    flip : bool
-        Mirror half of the images left-right (photos, not digits).
-    """
-
-    degrees: float = 10.0  # small rotations: handwriting slants
-    translate: float = 0.1  # +-10% shifts: digits are not always centred
-    scale: float = 0.1  # +-10% zoom: stroke sizes vary
-    flip: bool = False  # mirroring changes a digit's meaning
-
-
 def choose_fit(native: tuple[int, int], input_size: tuple[int, int], fit: str = "auto") -> str:
     """``"pad"`` or ``"resize"`` for images of size ``native`` going into ``input_size``."""
     as_choice(fit, "fit", FITS)
@@ -122,31 +99,6 @@ def channel_stats(images: np.ndarray, in_channels: int, chunk: int = 4096) -> tu
     return tuple(round(float(m), 6) for m in mean), tuple(round(float(s), 6) for s in std)
 
 
-def _random_affine(x, augment: Augment, generator):
-    """Each image of x (N, C, H, W) warped by its own random rotation, shift, zoom, flip."""
-    n = x.shape[0]
-
-    def uniform(low: float, high: float):
-        return torch.rand(n, generator=generator) * (high - low) + low
-
-    angle = uniform(-augment.degrees, augment.degrees) * (math.pi / 180)
-    zoom = 1.0 / uniform(1 - augment.scale, 1 + augment.scale)  # output -> input coordinates
-    shift = torch.stack([uniform(-augment.translate, augment.translate) * 2 for _ in "xy"], 1)
-    mirror = torch.ones(n)
-    if augment.flip:
-        mirror = torch.where(torch.rand(n, generator=generator) < 0.5, -1.0, 1.0)
-    cos, sin = torch.cos(angle) * zoom, torch.sin(angle) * zoom
-    theta = torch.stack(
-        [
-            torch.stack([cos * mirror, -sin, shift[:, 0]], 1),
-            torch.stack([sin * mirror, cos, shift[:, 1]], 1),
-        ],
-        1,
-    )  # (N, 2, 3)
-    grid = F.affine_grid(theta.to(x.device, x.dtype), list(x.shape), align_corners=False)
-    return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
-
-
 def to_model_size(images, prep: Preprocess):
     """uint8 images (N, C, h, w) -> float (N, in_channels, H, W) in [0, 1], padded or resized.
 
@@ -172,7 +124,7 @@ def transform_batch(images, prep: Preprocess, augment: Augment | None = None, ge
     """
     x = images if images.is_floating_point() else to_model_size(images, prep)
     if augment is not None:
-        x = _random_affine(x, augment, generator)
+        x = augment_batch(x, augment, generator)
     return TF.normalize(x, list(prep.mean), list(prep.std))
 
 
@@ -190,5 +142,5 @@ def model_input(image: np.ndarray, prep: Preprocess, device: torch.device | str 
             f"{image.dtype} array of shape {image.shape}",
             "a uint8 array of shape (H, W, C)",
         )
-    batch = torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1)[None]  # (1, C, H, W)
+    batch = torch.from_numpy(np.array(image)).permute(2, 0, 1)[None]  # a writable copy (1, C, H, W)
     return transform_batch(batch.to(device), prep)  # (1, in_channels, H', W')

@@ -34,7 +34,7 @@ class TrainConfig:
     momentum: float = 0.9  # SGD momentum; ignored by AdamW
     schedule: str = "onecycle"  # onecycle (warm-up then anneal) | cosine | constant, per step
     label_smoothing: float = 0.0  # share of the target mass spread over all classes
-    augment: bool = True  # random rotation/shift/zoom (+ flips for photos) while training
+    augment: bool = True  # random whole-pixel shifts (+ mirroring for photos) while training
     fit: str = "auto"  # auto | resize | pad: how images reach the model's input size
     seed: int = 0  # seeds the model, the data order and the augmentation
     device: str = "auto"  # auto (cuda, then mps, then cpu) | cpu | cuda | mps
