@@ -7,6 +7,10 @@ children's plus its own operators and nothing is counted twice. Forward hooks ke
 of running modules and record their outputs; a saved-tensor hook records what autograd keeps
 for the backward pass. The pass runs on the ``meta`` device when it can: shapes only, no
 memory and no arithmetic, whatever the model's size.
+
+:func:`watch` runs the same watcher once in eval mode on a real input and also records the
+operator graph: every operator computed from the input, the operators its arguments came from
+and its output (``convolab explain`` draws and explains a model from it).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils.weak import WeakIdKeyDictionary
 
 from convolab.models._memory import ConvBackward, backend_copy_bytes, storage_bytes, storage_key
-from convolab.models._ops import Window, op_cost
+from convolab.models._ops import Window, op_cost, op_name
 from convolab.models._receptive import UNIT, propagate
 
 
@@ -49,6 +53,75 @@ class Walk:
     convolutions: list[ConvBackward]
 
 
+@dataclass
+class OpCall:
+    """One operator computed from the model's input, as :func:`watch` records it."""
+
+    func: object  # the ATen overload, e.g. aten.convolution.default
+    module: str  # the innermost module running it ("": the model's own forward)
+    args: tuple  # its arguments as given (parameters, constants and activations)
+    sources: tuple[tuple[int, int], ...]  # (argument position, producer) per activation
+    output: torch.Tensor  # its first output, copied before a later in-place operator wrote it
+    fields: object = None  # receptive fields of the output (see _receptive.propagate)
+    window: Window | None = None
+
+    @property
+    def name(self) -> str:
+        return op_name(self.func)
+
+
+INPUT = -1  # the producer of the model's input
+
+
+@dataclass
+class Graph:
+    """The operators of one eval-mode pass computed from its input, in the order they ran.
+
+    ``calls[i].sources`` name producers by index into ``calls`` (:data:`INPUT`: the input).
+    """
+
+    input: torch.Tensor  # (N, C, *spatial)
+    calls: list[OpCall]
+    output: torch.Tensor  # the model's output
+    producer: int | None  # the call that made the output (None: not computed from the input)
+    escaped: list[str]  # operators that took a value out of the graph (.item(), .tolist())
+
+
+class _Recorder:
+    """Builds the :class:`Graph`: who produced each tensor, and each call's inputs."""
+
+    def __init__(self, x: torch.Tensor):
+        self.calls: list[OpCall] = []
+        self.producers = WeakIdKeyDictionary({x: INPUT})
+        self.by_storage: dict = {}  # storage -> calls whose recorded output lives in it
+        self.escaped: list[str] = []
+
+    def before(self, func, args) -> None:
+        """An in-place operator is about to write: copy the outputs it overwrites first."""
+        if not func._schema.is_mutable:
+            return
+        for arg in args:
+            if isinstance(arg, torch.Tensor):
+                for index in self.by_storage.pop(storage_key(arg), []):
+                    self.calls[index].output = self.calls[index].output.clone()
+
+    def record(self, func, args, out, fields, window, module: str) -> None:
+        sources = []
+        for position, arg in enumerate(args):
+            for tensor in arg if isinstance(arg, (list, tuple)) else [arg]:
+                if isinstance(tensor, torch.Tensor) and tensor in self.producers:
+                    sources.append((position, self.producers[tensor]))
+        tensors = _outputs(out)
+        if not tensors:  # a number out of a tensor (.item()): the graph loses the value
+            self.escaped.append(op_name(func))
+            return
+        index = len(self.calls)
+        for tensor in tensors:
+            self.producers[tensor] = index
+        self.by_storage.setdefault(storage_key(tensors[0]), []).append(index)
+        self.calls.append(OpCall(func, module, args, tuple(sources), tensors[0], fields, window))
+
+
 def _outputs(out) -> list[torch.Tensor]:
     if isinstance(out, torch.Tensor):
         return [out]
@@ -66,8 +139,9 @@ class _Watcher(TorchDispatchMode):
         # torch._dynamo (2-4 s); this mode is never compiled, so it opts out.
         return False
 
-    def __init__(self, model_state: list[torch.Tensor]):
+    def __init__(self, model_state: list[torch.Tensor], recorder: _Recorder | None = None):
         super().__init__()
+        self.recorder = recorder
         self.stack = [""]
         self.records: dict[str, ModuleRecord] = {"": ModuleRecord()}
         self.order: list[str] = []
@@ -80,6 +154,8 @@ class _Watcher(TorchDispatchMode):
         self.kept: list[torch.Tensor] = []  # saved tensors alive to the end: keys stay unique
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        if self.recorder is not None:
+            self.recorder.before(func, args)
         out = func(*args, **(kwargs or {}))
         self.ops += 1
         cost = op_cost(func, args, out)
@@ -91,6 +167,8 @@ class _Watcher(TorchDispatchMode):
             if cost.window.kind != "pool":
                 self._convolution(args[0], out)
         fields = propagate(func, args, out, cost.window, self.fields.get)
+        if self.recorder is not None and fields is not None:  # computed from the input
+            self.recorder.record(func, args, out, fields, cost.window, self.stack[-1])
         inputs = {storage_key(a) for a in args if isinstance(a, torch.Tensor)}
         for tensor in _outputs(out):
             if fields is not None:
@@ -205,3 +283,31 @@ def walk_on(model: nn.Module, size: tuple[int, ...], device: torch.device) -> Wa
         watcher.saved_by_op,
         watcher.convolutions,
     )
+
+
+def watch(model: nn.Module, x: torch.Tensor) -> Graph:
+    """Run ``model(x)`` once in eval mode without gradients and record its operator graph.
+
+    Every operator computed from ``x`` is recorded with the producers of its arguments, its
+    output (copied before an in-place operator such as ``relu_`` or ``+=`` changes it) and
+    the receptive fields of its output. The model's mode is restored afterwards; nothing of
+    it changes (eval-mode batch norm does not update its statistics).
+    """
+    x = x.detach()
+    fed = x.clone()  # a model that writes into its input leaves ``x`` intact
+    recorder = _Recorder(fed)
+    watcher = _Watcher([], recorder)
+    watcher.fields[fed] = (None, None) + (UNIT,) * (x.dim() - 2)  # (N, C, *spatial)
+    handles = _hook(model, watcher)
+    was_training = model.training
+    try:
+        model.eval()
+        with torch.no_grad(), watcher:
+            out = model(fed)
+    finally:
+        model.train(was_training)
+        for handle in handles:
+            handle.remove()
+    output = _outputs(out)[0] if _outputs(out) else out
+    producer = recorder.producers.get(output) if isinstance(output, torch.Tensor) else None
+    return Graph(x, recorder.calls, output, producer, recorder.escaped)
