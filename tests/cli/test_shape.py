@@ -144,3 +144,15 @@ def test_a_malformed_layer_is_an_argparse_error(capsys):
         main(["shape", "8", "-r", "5/1/2/3/4"])
     assert exc.value.code == 2
     assert "a layer is KERNEL[/STRIDE[/PADDING[/DILATION]]]" in capsys.readouterr().err
+
+
+def test_causal_padding_prints_its_pair(capsys):
+    assert main(["shape", "100", "-k", "3", "-s", "2", "-d", "4", "-p", "causal"]) == 0
+    out = capsys.readouterr().out
+    assert "output size: 50" in out
+    assert "causal padding (before, after): (8, 0)" in out
+
+
+def test_causal_padding_is_for_convolutions(capsys):
+    assert main(["shape", "8", "-k", "3", "-p", "causal", "--pool"]) == 2
+    assert "--padding causal applies only to a convolution" in capsys.readouterr().err

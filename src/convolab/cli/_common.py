@@ -76,8 +76,11 @@ def int_tuple(text: str) -> tuple[int, ...]:
 
 
 def padding_spec(text: str) -> str | tuple[int, ...]:
-    """``'same'``, ``'valid'`` or :func:`int_tuple` (argparse ``type`` of ``--padding``)."""
-    if text in ("same", "valid"):
+    """A padding string of :mod:`convolab.shape` ('valid', 'same', 'causal') or
+    :func:`int_tuple` (argparse ``type`` of ``--padding``)."""
+    from convolab.shape import PADDING_STRINGS
+
+    if text in PADDING_STRINGS:
         return text
     return int_tuple(text)
 

@@ -49,7 +49,8 @@ def register(subparsers) -> None:
         "-p",
         type=padding_spec,
         default=(0,),
-        help="padding per side: N, N,M per dimension, 'same' or 'valid'",
+        help="padding per side: N, N,M per dimension, 'same', 'valid' or 'causal' (d*(k-1) "
+        "before, none after)",
     )
     p.add_argument("--dilation", "-d", type=int_tuple, default=(1,), help="dilation")
     mode = p.add_mutually_exclusive_group()
@@ -103,8 +104,8 @@ def _check_one_layer(args: argparse.Namespace) -> None:
         raise CLIError("--ceil-mode applies only with --pool")
     if args.output_padding != (0,) and not args.transposed:
         raise CLIError("--output-padding applies only with --transposed")
-    if args.padding == "same" and (args.transposed or args.pool):
-        raise CLIError("--padding same applies only to a convolution")
+    if args.padding in ("same", "causal") and (args.transposed or args.pool):
+        raise CLIError(f"--padding {args.padding} applies only to a convolution")
     per_dim = {"--kernel": args.kernel, "--dilation": args.dilation}
     per_dim |= {"--output-padding": args.output_padding}
     if args.stride is not None:
@@ -118,47 +119,25 @@ def _one_layer(args: argparse.Namespace) -> int:
     from convolab import shape
 
     _check_one_layer(args)
-    size = scalar_or_tuple(args.size)
-    kernel = scalar_or_tuple(args.kernel)
+    size, kernel, dilation = (scalar_or_tuple(v) for v in (args.size, args.kernel, args.dilation))
     stride = None if args.stride is None else scalar_or_tuple(args.stride)
-    dilation = scalar_or_tuple(args.dilation)
     padding = args.padding if isinstance(args.padding, str) else scalar_or_tuple(args.padding)
-    kind = "transpose" if args.transposed else "pool" if args.pool else "conv"
-    output_padding = scalar_or_tuple(args.output_padding)
-    lines = shape.explain(
-        size,
-        kernel,
-        stride,
-        padding,
-        dilation,
-        kind=kind,
-        output_padding=output_padding,
-        ceil_mode=args.ceil_mode,
-    )
     step = 1 if stride is None else stride
-    if kind == "conv":
-        out = shape.conv_output_size(size, kernel, step, padding, dilation)
-    elif kind == "transpose":
-        out = shape.conv_transpose_output_size(
-            size, kernel, step, padding, output_padding, dilation
-        )
+    if args.transposed:
+        output_padding = scalar_or_tuple(args.output_padding)
+        geometry = shape.transpose_geometry(size, kernel, step, padding, output_padding, dilation)
+    elif args.pool:
+        geometry = shape.pool_geometry(size, kernel, stride, padding, dilation, args.ceil_mode)
     else:
-        out = shape.pool_output_size(size, kernel, stride, padding, dilation, args.ceil_mode)
-    _print_result(out, lines, padding, size, kernel, step, dilation)
-    return 0
-
-
-def _print_result(out, lines, padding, size, kernel, step, dilation) -> None:
-    from convolab import shape
-
-    outs = out if isinstance(out, tuple) else (out,)
-    print(f"output size: {'x'.join(str(o) for o in outs)}")
-    if padding == "same":
-        pairs = shape.same_padding(size, kernel, step, dilation)
-        pairs = pairs if isinstance(pairs[0], tuple) else (pairs,)
-        print("same padding (before, after): " + ", ".join(str(p) for p in pairs))
+        geometry = shape.conv_geometry(size, kernel, step, padding, dilation)
+    print(f"output size: {'x'.join(str(o) for o in geometry.out)}")
+    if padding in ("same", "causal"):
+        pairs = ", ".join(str(p) for p in geometry.pads)
+        print(f"{padding} padding (before, after): {pairs}")
+    lines = shape.explain_geometry(geometry)
     for dim, line in enumerate(lines):
         print(f"  dim {dim}: {line}" if len(lines) > 1 else f"  {line}")
+    return 0
 
 
 def _stack_dims(size, layers) -> int:
