@@ -77,7 +77,7 @@ def filter_image(
     method : {'auto', 'direct', 'banded', 'fft'}
         'direct': one multiply-add pass per tap; 'banded': blocks of outputs as matrix
         products; 'fft': spectra. Rank-1 kernels run as two 1-D passes in 'direct' and
-        'banded'. ``'auto'`` picks the cheapest by counting (see ``convolab.image._methods``).
+        'banded'. ``'auto'`` asks the engine's cost model (``convolab.functional._cost``).
 
     Returns
     -------
