@@ -15,12 +15,11 @@ import math
 
 import numpy as np
 
-from convolab._args import as_int, as_tuple, invalid, is_int, is_sequence
+from convolab._args import as_int, invalid, is_int, is_sequence
 from convolab.functional._checks import as_batched, shape_error
 from convolab.functional._pad import pad_pairs
 from convolab.functional._windows import windows_of
-from convolab.shape import Geometry, pool_geometry
-from convolab.shape._geometry import window_tuples
+from convolab.shape import Geometry, pool_geometry, transpose_geometry
 
 
 def _pool_input(ndim, input, kernel_size, stride, padding, dilation, ceil_mode):
@@ -119,12 +118,12 @@ def max_unpool_nd(ndim, input, indices, kernel_size, stride=None, padding=0, out
 
 
 def _unpool_size(size, kernel_size, stride, padding, output_size, ndim) -> tuple[int, ...]:
-    """torch's default ``(W - 1)*s - 2p + k``, or ``output_size`` within a stride of it."""
+    """torch's default, the transposed convolution's size ``(W - 1)*s - 2p + k``, or
+    ``output_size`` within a stride of it."""
     if stride is None or (is_sequence(stride) and len(stride) == 0):
         stride = kernel_size
-    _, kernel, stride, _ = window_tuples(ndim, 1, kernel_size, stride, 1)
-    pads = as_tuple(padding, ndim, "padding", minimum=0)
-    default = tuple((w - 1) * s - 2 * p + k for w, s, p, k in zip(size, stride, pads, kernel))
+    geometry = transpose_geometry(size, kernel_size, stride, padding, ndim=ndim, min_size=0)
+    default, stride = geometry.out, geometry.stride
     if output_size is None:
         return default
     if not is_sequence(output_size) or not all(is_int(v) for v in output_size):
