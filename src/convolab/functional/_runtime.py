@@ -176,14 +176,15 @@ def memory_budget(nbytes: int) -> Iterator[None]:
         _BUDGET.reset(token)
 
 
-def plan_chunks(batch: int, rows: int, row_bytes: int) -> list[tuple[slice, slice]]:
+def plan_chunks(batch: int, rows: int, row_bytes: int, budget=None) -> list[tuple[slice, slice]]:
     """Split ``batch`` samples of ``rows`` output rows into chunks under the budget.
 
     ``row_bytes`` is the workspace one output row of one sample needs. Whole samples are
     grouped while they fit; a sample larger than the budget is split by rows (one row is
-    the smallest chunk).
+    the smallest chunk). ``budget``: bytes, default the memory budget (a cache size for
+    blocked methods, which then stay under both).
     """
-    budget = _BUDGET.get()
+    budget = _BUDGET.get() if budget is None else min(budget, _BUDGET.get())
     sample_bytes = max(rows * row_bytes, 1)
     if sample_bytes <= budget:
         step = max(budget // sample_bytes, 1)

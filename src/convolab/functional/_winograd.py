@@ -16,12 +16,13 @@ the exact sums, relative to the largest output), F(2, 3) for outputs under 8 cel
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from convolab.functional._pad import pad_pairs
-from convolab.functional._runtime import copyto, plan_chunks
+from convolab.functional._runtime import plan_chunks, run_stripes, scratch
 from convolab.shape import Geometry
 
 # (B^T, G, A^T) of F(2, 3) and F(4, 3), Lavin & Gray (2016), section 4.
@@ -40,6 +41,8 @@ _TRANSFORMS = {
     ),
 }  # fmt: skip
 SMALL_OUTPUT = 8  # below this many output cells a side, F(2, 3) wastes less on partial tiles
+BLOCK_BYTES = 1 << 20  # a block's tiles and products, kept in cache: measured best ~0.5-1 MiB
+MIN_TILES = 64  # the fewest tiles a block multiplies at once
 
 
 def winograd_applies(geometry: Geometry) -> bool:
@@ -53,7 +56,15 @@ def tile_size(out_size) -> int:
 
 
 def winograd_forward(xp: np.ndarray, weight: np.ndarray, groups: int) -> np.ndarray:
-    """Cross-correlation of a padded ``(N, C, *S)`` input with a 3-tap kernel: ``(N, O, *out)``."""
+    """Cross-correlation of a padded ``(N, C, *S)`` input with a 3-tap kernel: ``(N, O, *out)``.
+
+    Tiles are processed in blocks of about :data:`BLOCK_BYTES` (whole samples, or runs of
+    tile rows of one), so that each block's transforms and products stay in cache (measured
+    ~3x faster than the same passes over the whole batch), unless the channels make the
+    transformed kernel ``U`` large: a block then grows so that ``U``, read once per block,
+    stays a small part of its traffic. Blocks run on the engine's threads, BLAS on one
+    thread each.
+    """
     ndim = xp.ndim - 2
     n, c = xp.shape[:2]
     o = weight.shape[0]
@@ -69,31 +80,45 @@ def winograd_forward(xp: np.ndarray, weight: np.ndarray, groups: int) -> np.ndar
     for axis in range(ndim):  # G g G^T, one axis at a time
         u = np.moveaxis(np.tensordot(g, u, axes=([1], [axis])), 0, axis)
     u = u.reshape(a**ndim, groups, o // groups, c // groups)  # (a^nd, G, Og, Cg)
-    sample = (2 * c + 2 * o) * math.prod(tiles) * a**ndim * np.dtype(dtype).itemsize
     out = np.empty((n, o, *(m * t for t in tiles)), dtype=dtype)  # (N, O, *m tiles)
-    for batch, _ in plan_chunks(n, 1, sample):
-        out[batch] = _tiles_forward(xp[batch], u, bt, at, tiles, groups, o)
+    tile_bytes = (2 * c + 2 * o) * a**ndim * np.dtype(dtype).itemsize  # in, out, transforms
+    # a block holds at least MIN_TILES tiles (products of some width for BLAS), and enough
+    # that re-reading U for each block stays under half the traffic
+    block = max(BLOCK_BYTES, MIN_TILES * tile_bytes, 2 * u.nbytes)
+    blocks = plan_chunks(n, tiles[0], tile_bytes * math.prod(tiles[1:]), block)
+    work = partial(_block, xp, u, bt, at, tiles, groups, out)
+    run_stripes(work, blocks)
     result = out[(Ellipsis, *(slice(0, s) for s in out_size))]
     return result if result.shape == out.shape else np.ascontiguousarray(result)
 
 
-def _tiles_forward(xp, u, bt, at, tiles, groups: int, o: int) -> np.ndarray:
-    """The tiles of one chunk ``xp (nb, C, *(m t + 2))``: ``(nb, O, *(m t))``."""
+def _block(xp, u, bt, at, tiles, groups: int, out, block) -> None:
+    """One block ``(samples, tile rows)`` of tiles: gathered, transformed, multiplied over the
+    channels, transformed back and written into ``out``."""
+    batch, rows = block
     ndim = len(tiles)
     a, m = bt.shape[0], at.shape[0]
-    nb, c = xp.shape[:2]
+    c, o = xp.shape[1], out.shape[1]
     steps = xp.strides[2:]
-    view = as_strided(xp, (*(a,) * ndim, c, nb, *tiles),
+    start = (batch.start, 0, rows.start * m)
+    first = xp[start[0] :, :, start[2] :]  # the block's first input cell on
+    t_shape = (rows.stop - rows.start, *tiles[1:])
+    nb = batch.stop - batch.start
+    view = as_strided(first, (*(a,) * ndim, c, nb, *t_shape),
                       (*steps, xp.strides[1], xp.strides[0], *(s * m for s in steps)))  # fmt: skip
-    d = np.empty(view.shape, dtype=xp.dtype)  # (*a, C, nb, *tiles): every input tile
-    copyto(d, view)
+    d = scratch("winograd-in", view.shape, xp.dtype)  # (*a, C, nb, *t): every input tile
+    np.copyto(d, view)
     v = _transform(d, bt, ndim).reshape(a**ndim, groups, c // groups, -1)  # (a^nd, G, Cg, T)
     product = np.matmul(u, v)  # (a^nd, G, Og, T)
-    y = _transform(product.reshape(*(a,) * ndim, o, nb, *tiles), at, ndim)  # (*m, O, nb, *t)
+    y = _transform(product.reshape(*(a,) * ndim, o, nb, *t_shape), at, ndim)  # (*m, O, nb, *t)
     order = [ndim + 1, ndim]  # (nb, O, then (tile, cell) per axis)
     for axis in range(ndim):
         order += [ndim + 2 + axis, axis]
-    return y.transpose(order).reshape(nb, o, *(m * t for t in tiles))
+    target = out[batch, :, rows.start * m : rows.stop * m]  # (nb, O, r m, *(m t))
+    shape = [nb, o]
+    for t in t_shape:
+        shape += [t, m]
+    target.reshape(shape)[...] = y.transpose(order)
 
 
 def _transform(t: np.ndarray, matrix: np.ndarray, ndim: int) -> np.ndarray:
