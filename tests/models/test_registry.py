@@ -30,3 +30,12 @@ def test_create_model_sizes_are_checked():
         create_model("lenet5", num_classes=0)
     with pytest.raises(TypeError, match="in_channels must be an int >= 1"):
         create_model("lenet5", in_channels=1.5)
+
+
+def test_an_unknown_name_points_at_the_command_that_lists_models():
+    from convolab.models import create_model
+
+    with pytest.raises(
+        ValueError, match=r"as `convolab models` .* lists them \(close matches: lenet5"
+    ):
+        create_model("lenet9")

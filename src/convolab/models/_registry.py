@@ -70,7 +70,10 @@ def _builder(name: object) -> Callable:
         close = difflib.get_close_matches(name, list(_BUILDERS), n=5, cutoff=0.6)
         hint = f" (close matches: {', '.join(close)})" if close else ""
         raise invalid(
-            "model", name, f"a registered model name, one of convolab.models.list_models(){hint}"
+            "model",
+            name,
+            f"a registered model name, as `convolab models` (or convolab.models.list_models())"
+            f" lists them{hint}",
         )
     return _BUILDERS[name]
 
