@@ -1,9 +1,11 @@
-"""The operator graph of one eval-mode pass (models._walk.watch) against re-running it.
+"""The operator graph of one eval-mode pass (models._walk.watch) against torch.
 
-Each recorded operator, run again on its recorded arguments with every activation replaced
-by the recorded output of the operator the graph says produced it, gives the recorded output
-again: so the producers (the edges), the outputs and the copies taken before in-place
-operators (``relu_``, ``+=``) are all right.
+Each recorded operator, run again by hand on its recorded arguments with every activation
+replaced by the value of the operator the graph says produced it, gives the value the graph
+reports for it; each module's output, copied by a forward hook the moment the module
+returns (before any in-place ``relu_`` or ``+=`` writes into it), equals the graph's value
+of that module's last operator. So the producers (the edges) and the values, stale ones
+computed again included, are right.
 """
 
 from __future__ import annotations
@@ -14,26 +16,40 @@ import torch.nn.functional as F
 from torch import nn
 
 from convolab.models import create_model
-from convolab.models._walk import INPUT, watch
+from convolab.models._walk import watch
 
 
-def _replayed(graph, call) -> torch.Tensor:
-    """``call`` run again with its activations taken from their producers' outputs.
-
-    In a list argument (``cat``'s) every tensor is an activation here, in the order the
-    sources list them. Copies: in-place operators must not write the records.
-    """
+def _by_hand(graph, call) -> torch.Tensor:
+    """``call`` run again with its activations taken from their producers' values; in a
+    list argument (``cat``'s) every tensor is an activation here, in the sources' order."""
     args = [list(a) if isinstance(a, (list, tuple)) else a for a in call.args]
     filled: dict[int, int] = {}
     for position, producer in call.sources:
-        value = (graph.input if producer == INPUT else graph.calls[producer].output).clone()
+        value = graph.value(producer).clone()  # in-place operators must not write it
         if isinstance(args[position], list):
             args[position][filled.get(position, 0)] = value
             filled[position] = filled.get(position, 0) + 1
         else:
             args[position] = value
-    out = call.func(*[tuple(a) if isinstance(a, list) else a for a in args])
+    out = call.func(*[tuple(a) if isinstance(a, list) else a for a in args], **call.kwargs)
     return out[0] if isinstance(out, (list, tuple)) else out
+
+
+def _module_outputs(model: nn.Module, x: torch.Tensor) -> dict[str, list[torch.Tensor]]:
+    """Each leaf module's outputs, copied as it returns them (a module may run twice)."""
+    outputs: dict[str, list[torch.Tensor]] = {}
+    handles = [
+        module.register_forward_hook(
+            lambda m, a, o, n=name: outputs.setdefault(n, []).append(o.clone())
+        )
+        for name, module in model.named_modules()
+        if name and not list(module.children())
+    ]
+    with torch.no_grad():
+        model.eval()(x)
+    for handle in handles:
+        handle.remove()
+    return outputs
 
 
 def check_graph(model: nn.Module, x: torch.Tensor) -> int:
@@ -41,7 +57,17 @@ def check_graph(model: nn.Module, x: torch.Tensor) -> int:
     for index, call in enumerate(graph.calls):
         assert call.sources, f"call {index} {call.name} has no producer"
         assert all(p < index for _, p in call.sources)
-        torch.testing.assert_close(_replayed(graph, call), call.output, rtol=0, atol=0)
+        torch.testing.assert_close(_by_hand(graph, call), graph.value(index), rtol=0, atol=0)
+    calls = {}
+    for index, call in enumerate(graph.calls):
+        calls.setdefault(call.module, []).append(index)
+    compared = 0
+    for name, outputs in _module_outputs(model, x).items():
+        last = [i for i in calls.get(name, []) if graph.calls[i].output.shape == outputs[-1].shape]
+        if last and len(outputs) == 1:  # modules run once: their last operator's value
+            torch.testing.assert_close(graph.value(last[-1]), outputs[0], rtol=0, atol=0)
+            compared += 1
+    assert compared >= 2
     with torch.no_grad():
         torch.testing.assert_close(graph.output, model.eval()(x), rtol=0, atol=0)
     assert graph.producer == len(graph.calls) - 1
@@ -72,6 +98,9 @@ def test_lenet5_graph():
 
 def test_resnet18_graph_with_in_place_relus_and_residuals():
     model = create_model("resnet18")
+    graph = watch(model, torch.randn(1, 3, 64, 64))
+    stale = {graph.calls[i].name for i, c in enumerate(graph.calls) if c.stale}
+    assert stale == {"native_batch_norm", "add_"}  # written by relu_ and by += (add_)
     state = {k: v.clone() for k, v in model.state_dict().items()}
     model.train()
     assert check_graph(model, torch.randn(1, 3, 64, 64)) > 60

@@ -10,7 +10,10 @@ memory and no arithmetic, whatever the model's size.
 
 :func:`watch` runs the same watcher once in eval mode on a real input and also records the
 operator graph: every operator computed from the input, the operators its arguments came from
-and its output (``convolab explain`` draws and explains a model from it).
+and its output (``convolab explain`` draws and explains a model from it). An output that a
+later in-place operator (``relu_``, ``+=``) overwrote is marked stale and computed again from
+its producers when asked for (:meth:`Graph.value`): copying every such output during the
+pass would cost more than the pass's convolutions on a ResNet-50.
 """
 
 from __future__ import annotations
@@ -60,10 +63,12 @@ class OpCall:
     func: object  # the ATen overload, e.g. aten.convolution.default
     module: str  # the innermost module running it ("": the model's own forward)
     args: tuple  # its arguments as given (parameters, constants and activations)
+    kwargs: dict
     sources: tuple[tuple[int, int], ...]  # (argument position, producer) per activation
-    output: torch.Tensor  # its first output, copied before a later in-place operator wrote it
+    output: torch.Tensor  # its first output as the pass left it
     fields: object = None  # receptive fields of the output (see _receptive.propagate)
     window: Window | None = None
+    stale: bool = False  # a later in-place operator wrote into ``output``
 
     @property
     def name(self) -> str:
@@ -85,6 +90,37 @@ class Graph:
     output: torch.Tensor  # the model's output
     producer: int | None  # the call that made the output (None: not computed from the input)
     escaped: list[str]  # operators that took a value out of the graph (.item(), .tolist())
+    _replayed: dict = field(default_factory=dict, repr=False)
+
+    def value(self, index: int) -> torch.Tensor:
+        """The output of call ``index`` as the operator computed it (INPUT: the input)."""
+        if index == INPUT:
+            return self.input
+        call = self.calls[index]
+        if not call.stale:
+            return call.output
+        if index not in self._replayed:
+            self._replayed[index] = self.replay(call)
+        return self._replayed[index]
+
+    def replay(self, call: OpCall) -> torch.Tensor:
+        """``call`` run again on its producers' values (copies: in-place operators write)."""
+        args = [list(a) if isinstance(a, (list, tuple)) else a for a in call.args]
+        filled: dict[int, int] = {}
+        for position, producer in call.sources:
+            value = self.value(producer).clone()
+            if isinstance(args[position], list):  # cat's list, activations in order
+                slot = next(
+                    i for i, t in enumerate(args[position])
+                    if isinstance(t, torch.Tensor) and i >= filled.get(position, 0)
+                )  # fmt: skip
+                args[position][slot] = value
+                filled[position] = slot + 1
+            else:
+                args[position] = value
+        with torch.no_grad():
+            out = call.func(*[tuple(a) if isinstance(a, list) else a for a in args], **call.kwargs)
+        return _outputs(out)[0]
 
 
 class _Recorder:
@@ -97,15 +133,16 @@ class _Recorder:
         self.escaped: list[str] = []
 
     def before(self, func, args) -> None:
-        """An in-place operator is about to write: copy the outputs it overwrites first."""
+        """An in-place operator is about to write: the outputs it overwrites become stale."""
         if not func._schema.is_mutable:
             return
-        for arg in args:
-            if isinstance(arg, torch.Tensor):
+        for arg, schema in zip(args, func._schema.arguments):
+            written = schema.alias_info is not None and schema.alias_info.is_write
+            if written and isinstance(arg, torch.Tensor):
                 for index in self.by_storage.pop(storage_key(arg), []):
-                    self.calls[index].output = self.calls[index].output.clone()
+                    self.calls[index].stale = True
 
-    def record(self, func, args, out, fields, window, module: str) -> None:
+    def record(self, func, args, kwargs, out, fields, window, module: str) -> None:
         sources = []
         for position, arg in enumerate(args):
             for tensor in arg if isinstance(arg, (list, tuple)) else [arg]:
@@ -119,7 +156,8 @@ class _Recorder:
         for tensor in tensors:
             self.producers[tensor] = index
         self.by_storage.setdefault(storage_key(tensors[0]), []).append(index)
-        self.calls.append(OpCall(func, module, args, tuple(sources), tensors[0], fields, window))
+        call = OpCall(func, module, args, kwargs, tuple(sources), tensors[0], fields, window)
+        self.calls.append(call)
 
 
 def _outputs(out) -> list[torch.Tensor]:
@@ -168,7 +206,8 @@ class _Watcher(TorchDispatchMode):
                 self._convolution(args[0], out)
         fields = propagate(func, args, out, cost.window, self.fields.get)
         if self.recorder is not None and fields is not None:  # computed from the input
-            self.recorder.record(func, args, out, fields, cost.window, self.stack[-1])
+            module = self.stack[-1]
+            self.recorder.record(func, args, kwargs or {}, out, fields, cost.window, module)
         inputs = {storage_key(a) for a in args if isinstance(a, torch.Tensor)}
         for tensor in _outputs(out):
             if fields is not None:
@@ -289,9 +328,10 @@ def watch(model: nn.Module, x: torch.Tensor) -> Graph:
     """Run ``model(x)`` once in eval mode without gradients and record its operator graph.
 
     Every operator computed from ``x`` is recorded with the producers of its arguments, its
-    output (copied before an in-place operator such as ``relu_`` or ``+=`` changes it) and
-    the receptive fields of its output. The model's mode is restored afterwards; nothing of
-    it changes (eval-mode batch norm does not update its statistics).
+    output and the receptive fields of its output; :meth:`Graph.value` gives an output as
+    computed, before any in-place operator (``relu_``, ``+=``) wrote into it. The model's
+    mode is restored afterwards; nothing of it changes (eval-mode batch norm does not
+    update its statistics).
     """
     x = x.detach()
     fed = x.clone()  # a model that writes into its input leaves ``x`` intact

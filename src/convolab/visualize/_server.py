@@ -3,6 +3,9 @@
 Routes (GET only): ``/`` the page, ``/style.css`` and ``/js/*.js`` its files,
 ``/kernels.json`` the kernel bank, ``/photos.json`` the photo names and
 ``/photos/<name>.png`` a photo. It binds to 127.0.0.1 unless told otherwise.
+
+:class:`PageHandler` (static files, replies, quiet logs) and :func:`bind` (the threading
+server, IPv4 or IPv6) also serve ``convolab explain``'s page.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import socket
 import sys
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from convolab.visualize._data import PHOTOS, kernel_bank, photo_png
@@ -23,7 +27,34 @@ DEFAULT_PORT = 8765
 _TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class PageHandler(BaseHTTPRequestHandler):
+    """Serves files of ``roots`` (``/`` is the first root's ``index.html``); subclasses add
+    routes in :meth:`do_GET` and fall back to :meth:`static`."""
+
+    roots: tuple[Path, ...] = (STATIC,)
+
+    def static(self, path: str) -> None:
+        """The file ``path`` from the first root that holds it (html, css or js), else 404."""
+        for root in self.roots:
+            file = (root / (path.lstrip("/") or "index.html")).resolve()
+            if root.resolve() in file.parents and file.suffix in _TYPES and file.is_file():
+                self.send(file.read_bytes(), _TYPES[file.suffix] + "; charset=utf-8")
+                return
+        self.send_error(404)
+
+    def send(self, body: bytes, content_type: str, status: int = 200) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args) -> None:
+        """Quiet: one line per request would bury the one line that matters."""
+
+
+class _Handler(PageHandler):
     """Serves the page; ``kernels`` is the kernel bank JSON, computed once per server."""
 
     def __init__(self, *args, kernels: bytes, **kwargs):
@@ -33,36 +64,17 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
         if path == "/kernels.json":
-            self._send(self.kernels, "application/json")
+            self.send(self.kernels, "application/json")
         elif path == "/photos.json":
-            self._send(json.dumps({"photos": list(PHOTOS)}).encode(), "application/json")
+            self.send(json.dumps({"photos": list(PHOTOS)}).encode(), "application/json")
         elif path.startswith("/photos/") and path.endswith(".png"):
             name = path[len("/photos/") : -len(".png")]
             if name in PHOTOS:
-                self._send(photo_png(name), "image/png")
+                self.send(photo_png(name), "image/png")
             else:
                 self.send_error(404, f"no photo {name!r}")
         else:
-            self._static(path)
-
-    def _static(self, path: str) -> None:
-        file = (STATIC / (path.lstrip("/") or "index.html")).resolve()
-        inside = STATIC.resolve() in file.parents
-        if not inside or file.suffix not in _TYPES or not file.is_file():
-            self.send_error(404)
-            return
-        self._send(file.read_bytes(), _TYPES[file.suffix] + "; charset=utf-8")
-
-    def _send(self, body: bytes, content_type: str) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format, *args) -> None:
-        """Quiet: one line per request would bury the one line that matters."""
+            self.static(path)
 
 
 class _Server(ThreadingHTTPServer):
@@ -87,14 +99,20 @@ def is_loopback(host: str) -> bool:
     return all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
 
 
+def bind(host: str, port: int, handler) -> ThreadingHTTPServer:
+    """A bound, not yet serving, threading HTTP server of ``handler`` (``port`` 0: any free
+    one). Raises ``OSError`` (``errno.EADDRINUSE``) when the port is taken."""
+    server_class = _Server6 if ":" in host else _Server
+    return server_class((host, port), handler)
+
+
 def make_server(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> ThreadingHTTPServer:
     """A bound, not yet serving, HTTP server for the visualizer (``port`` 0: any free one).
 
     Raises ``OSError`` (``errno.EADDRINUSE``) when the port is taken.
     """
     kernels = json.dumps(kernel_bank()).encode()
-    server_class = _Server6 if ":" in host else _Server
-    return server_class((host, port), partial(_Handler, kernels=kernels))
+    return bind(host, port, partial(_Handler, kernels=kernels))
 
 
 def server_url(server: ThreadingHTTPServer) -> str:
