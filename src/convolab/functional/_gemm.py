@@ -5,13 +5,16 @@ output channels, a convolution is, for every sample and group,
 ``out (Og, L) = weight (Og, Cg*K) @ cols (Cg*K, L)``, where ``cols`` copies the windows of
 :func:`sliding_windows` (im2col). The input gradient is the transposed product followed by a
 scatter-add of the columns back onto the windows (col2im), the weight gradient the product
-of the output gradient with the columns. Columns are built chunk by chunk under the memory
-budget (:mod:`convolab.functional._budget`).
+of the output gradient with the columns.
 
-Small stride-1 layers (LeNet's) use *wide* columns instead (:func:`_forward_wide`): each
-output row takes every position of the input row, so that a column row is one contiguous
-run of the flattened input, copied at memory speed; the few extra cells are dropped after
-the product.
+The forward pass builds the columns of cache-sized blocks of output rows (whole samples,
+or rows of one) and multiplies each block at once, the blocks spread over the engine's
+threads with BLAS on one thread each (:func:`_forward_blocked`): the copy and the product of
+a block stay in cache. Small stride-1 layers (LeNet's) use *wide* columns instead
+(:func:`_forward_wide`): each output row takes every position of the input row, so that a
+column row is one contiguous run of the flattened input, copied at memory speed; the few
+extra cells are dropped after the product. The gradients build their columns chunk by chunk
+under the memory budget (:mod:`._runtime`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,13 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from convolab.functional import _runtime as runtime
-from convolab.functional._runtime import get_memory_budget, plan_chunks, workspace
+from convolab.functional._runtime import (
+    get_memory_budget,
+    plan_chunks,
+    run_stripes,
+    scratch,
+    workspace,
+)
 from convolab.functional._windows import windows_of
 from convolab.shape import Geometry
 
@@ -31,30 +40,6 @@ from convolab.shape import Geometry
 def _layout(ndim: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Axis orders of a window view ``(N, C, *out, *k)``: ``(*out)`` and ``(*k)`` axes."""
     return tuple(range(2, 2 + ndim)), tuple(range(2 + ndim, 2 + 2 * ndim))
-
-
-def im2col(windows: np.ndarray, groups: int, buffer: np.ndarray, ones_row: bool = False):
-    """Columns ``(nb, G, Cg*K [+ 1], L)`` of a window view ``(nb, C, *out, *k)``.
-
-    Copies into ``buffer`` (reused across chunks and calls), except when the columns already
-    are the input's memory (1x1 kernel, stride 1, no ``ones_row``). ``ones_row`` appends a
-    row of ones, so that a bias column in the weight adds the bias inside the GEMM.
-    """
-    ndim = (windows.ndim - 2) // 2
-    out_axes, kernel_axes = _layout(ndim)
-    blocks = windows.transpose(0, 1, *kernel_axes, *out_axes)  # (nb, C, *k, *out)
-    nb, channels = blocks.shape[:2]
-    cells = math.prod(windows.shape[2 : 2 + ndim])
-    if blocks.flags.c_contiguous and not ones_row:
-        return blocks.reshape(nb, groups, -1, cells)
-    rows = channels // groups * math.prod(blocks.shape[2 : 2 + ndim])
-    cols = buffer[: nb * groups * (rows + ones_row) * cells]
-    cols = cols.reshape(nb, groups, rows + ones_row, cells)
-    grouped = (nb, groups, channels // groups, *blocks.shape[2:])
-    runtime.copyto(cols[:, :, :rows].reshape(grouped), blocks.reshape(grouped))
-    if ones_row:
-        cols[:, :, rows] = 1
-    return cols
 
 
 def _workspace(windows: np.ndarray, chunks, dtype, extra: int = 0) -> np.ndarray:
@@ -71,48 +56,68 @@ def _row_bytes(windows: np.ndarray, ndim: int, out_channels: int = 0) -> int:
     return per_row * windows.itemsize
 
 
-# Samples share one GEMM when each has few output cells and the weight matrix is large:
-# single-thread OpenBLAS sgemm runs AlexNet conv3-5 and VGG conv5_1 (13x13, 14x14 maps)
-# ~10% faster folded, while small weights (LeNet's 16x150) prefer per-sample products.
-FOLD_BELOW_CELLS = 1024
-FOLD_ABOVE_WEIGHTS = 65536
-# Per-sample products below this many flops run on one BLAS thread (OpenBLAS's own cut-off
-# is about this size), so the samples are split across threads instead (LeNet's layers).
+# Per-sample products below this many flops run BLAS on one thread (OpenBLAS's own cut-off
+# is about this size): small stride-1 layers take the wide path instead (LeNet's layers).
 THREADED_GEMM_FLOPS = 4e6
+BLOCK_BYTES = 1 << 20  # a block's columns and products, kept in cache (~0.5-2 MiB measured)
+MIN_COLUMNS = 128  # the fewest output cells a block multiplies at once
 
 
 def gemm_forward(xp: np.ndarray, weight: np.ndarray, bias, geometry: Geometry, groups: int):
     """Cross-correlation of a padded ``(N, C, *S)`` input, plus ``bias``: ``(N, O, *out)``."""
-    ndim = xp.ndim - 2
-    windows = windows_of(xp, geometry)  # (N, C, *out, *k)
     out_size, stride, dilation = geometry.out, geometry.stride, geometry.dilation
     n, o = xp.shape[0], weight.shape[0]
     out = np.empty((n, o, *out_size), dtype=np.result_type(xp, weight))
     wg = weight.reshape(groups, o // groups, -1)  # (G, Og, Cg*K)
-    small = 2 * wg[0].size * math.prod(out_size) < THREADED_GEMM_FLOPS
-    if small and all(s == 1 for s in stride):
+    if 2 * wg[0].size * math.prod(out_size) < THREADED_GEMM_FLOPS and stride == (1,) * len(stride):
         wide = _wide_bytes(xp[:1], weight.shape[2:], dilation, out_size, o, groups)
-        chunks = plan_chunks(n, 1, wide)
-        if wide <= get_memory_budget():  # whole samples fit: else the row chunks below
-            for batch, _ in chunks:
+        if wide <= get_memory_budget():  # whole samples fit: else the blocks below
+            for batch, _ in plan_chunks(n, 1, wide):
                 _forward_wide(xp[batch], wg, bias, weight.shape[2:], dilation, out[batch])
             return out
-    chunks = plan_chunks(n, out_size[0], _row_bytes(windows, ndim, o))
-    batch, rows = chunks[0]
-    ones = (batch.stop - batch.start) * groups * (rows.stop - rows.start) * math.prod(out_size[1:])
-    buffer = _workspace(windows, chunks, xp.dtype, extra=ones)  # columns + a ones row
-    fold = math.prod(out_size) < FOLD_BELOW_CELLS and wg[0].size > FOLD_ABOVE_WEIGHTS
-    for batch, rows in chunks:
-        if fold:
-            _forward_folded(windows[batch, :, rows], wg, bias, buffer, out[batch, :, rows])
-        elif small:  # BLAS runs such products on one thread: split the samples instead
-            work = (windows[batch, :, rows], out[batch, :, rows])
-            runtime.split_apply(
-                functools.partial(_forward_own_buffer, wg=wg, bias=bias), work, 0, buffer.nbytes
-            )
-        else:
-            _forward_per_sample(windows[batch, :, rows], wg, bias, buffer, out[batch, :, rows])
+    if set(geometry.kernel) == {1} and set(stride) == {1}:  # 1x1: the columns are the input
+        for sample, target in zip(xp, out):  # (C, *S) -> (O, *S), BLAS on every CPU
+            np.matmul(wg, sample.reshape(groups, -1, target[0].size),
+                      out=target.reshape(groups, o // groups, -1))  # fmt: skip
+        if bias is not None:
+            out += bias.reshape(-1, *(1,) * len(out_size))
+        return out
+    if bias is not None:  # added inside the products, through a row of ones in the columns
+        wg = np.concatenate([wg, bias.reshape(groups, -1, 1).astype(wg.dtype)], axis=2)
+    _forward_blocked(windows_of(xp, geometry), wg, bias is not None, out)
     return out
+
+
+def _forward_blocked(windows: np.ndarray, wg: np.ndarray, ones: bool, out: np.ndarray) -> None:
+    """``out (N, O, *out) = wg (G, Og, Cg*K [+ 1]) @ columns`` in blocks on the threads."""
+    n, groups, og = windows.shape[0], wg.shape[0], wg.shape[1]
+    ndim = out.ndim - 2
+    cell_bytes = (groups * wg.shape[2] + groups * og) * out.itemsize  # a column, a product
+    rest = math.prod(out.shape[3:])  # cells of one output row
+    block = max(BLOCK_BYTES, MIN_COLUMNS * cell_bytes, 2 * wg.nbytes)
+    share = get_memory_budget() // runtime.workers()  # each thread has a block's buffers
+    blocks = plan_chunks(n, out.shape[2], cell_bytes * rest, min(block, share))
+    run_stripes(functools.partial(_block, windows, wg, ones, ndim, out), blocks)
+
+
+def _block(windows, wg, ones: bool, ndim: int, out, block) -> None:
+    """One block ``(samples, output rows)``: its columns, one product, written into ``out``."""
+    batch, rows = block
+    view = windows[batch, :, rows]  # (nb, C, r, *out[1:], *k)
+    groups, og, width = wg.shape
+    nb, channels = view.shape[:2]
+    out_axes, kernel_axes = _layout(ndim)
+    cells = nb * math.prod(view.shape[2 : 2 + ndim])
+    cols = scratch("columns", (groups, width, cells), view.dtype)  # (G, Cg*K [+ 1], nb*L)
+    taps = view.transpose(1, *kernel_axes, 0, *out_axes)  # (C, *k, nb, *out)
+    grouped = (groups, channels // groups, *taps.shape[1:])
+    np.copyto(cols[:, : width - ones].reshape(grouped), taps.reshape(grouped))
+    if ones:
+        cols[:, -1] = 1
+    product = scratch("product", (groups, og, cells), view.dtype)
+    np.matmul(wg, cols, out=product)  # (G, Og, nb*L)
+    target = out[batch, :, rows]  # (nb, O, r, *out[1:])
+    np.copyto(target, product.reshape(groups * og, nb, *target.shape[2:]).swapaxes(0, 1))
 
 
 def _wide_bytes(xp, kernel, dilation, out_size, out_channels: int, groups: int) -> int:
@@ -185,52 +190,6 @@ def _forward_wide(xp, wg, bias, kernel, dilation, target) -> None:
     wide = product.reshape(groups * og, nb, out_size[0], *spatial[1:])
     wide = wide[(Ellipsis, *(slice(0, n) for n in out_size[1:]))]
     np.copyto(target, wide.swapaxes(0, 1))
-
-
-def _forward_own_buffer(windows, target, *, wg, bias) -> None:
-    """:func:`_forward_per_sample` with this thread's own workspace (for worker threads)."""
-    ones = windows.shape[0] * wg.shape[0] * math.prod(target.shape[2:])  # the bias row
-    buffer = workspace(windows.size + ones, windows.dtype)  # columns + the bias row
-    _forward_per_sample(windows, wg, bias, buffer, target)
-
-
-def _forward_folded(windows, wg, bias, buffer, target):
-    """One GEMM ``(G, Og, Cg*K) @ (G, Cg*K, nb*L)`` for the chunk, bias added in the copy-out."""
-    ndim = (windows.ndim - 2) // 2
-    out_axes, kernel_axes = _layout(ndim)
-    blocks = windows.transpose(1, *kernel_axes, 0, *out_axes)  # (C, *k, nb, *out)
-    cols = buffer[: blocks.size].reshape(blocks.shape)
-    runtime.copyto(cols, blocks)
-    groups = wg.shape[0]
-    product = np.matmul(wg, cols.reshape(groups, wg.shape[2], -1))  # (G, Og, nb*L)
-    product = product.reshape(-1, *target.shape[:1], *target.shape[2:])  # (O, nb, *out)
-    product = np.moveaxis(product, 0, 1)  # (nb, O, *out), a view
-    if bias is None:
-        np.copyto(target, product)
-    else:
-        np.add(product, bias.reshape(-1, *(1,) * ndim), out=target)
-
-
-def _forward_per_sample(windows, wg, bias, buffer, target):
-    """``(G, Og, Cg*K) @ (nb, G, Cg*K, L)`` written into the output; bias as a ones row."""
-    nb, groups = windows.shape[0], wg.shape[0]
-    fold_bias = bias is not None and not _is_free(windows)
-    cols = im2col(windows, groups, buffer, ones_row=fold_bias)  # (nb, G, Cg*K [+1], L)
-    if fold_bias:
-        wg = np.concatenate([wg, bias.reshape(groups, -1, 1)], axis=2)  # (G, Og, Cg*K + 1)
-    flat = target.reshape(nb, groups, wg.shape[1], -1)  # a view for whole-row chunks
-    if np.shares_memory(flat, target):
-        np.matmul(wg, cols, out=flat)
-    else:
-        target[...] = np.matmul(wg, cols).reshape(target.shape)
-    if bias is not None and not fold_bias:
-        target += bias.reshape(-1, *(1,) * (target.ndim - 2))
-
-
-def _is_free(windows: np.ndarray) -> bool:
-    """Whether im2col of ``windows`` is a reshape of the input (1x1 kernel, stride 1)."""
-    out_axes, kernel_axes = _layout((windows.ndim - 2) // 2)
-    return windows.transpose(0, 1, *kernel_axes, *out_axes).flags.c_contiguous
 
 
 def gemm_input_grad(

@@ -22,7 +22,13 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from convolab.functional._pad import pad_pairs
-from convolab.functional._runtime import plan_chunks, run_stripes, scratch
+from convolab.functional._runtime import (
+    get_memory_budget,
+    plan_chunks,
+    run_stripes,
+    scratch,
+    workers,
+)
 from convolab.shape import Geometry
 
 # (B^T, G, A^T) of F(2, 3) and F(4, 3), Lavin & Gray (2016), section 4.
@@ -85,7 +91,8 @@ def winograd_forward(xp: np.ndarray, weight: np.ndarray, groups: int) -> np.ndar
     # a block holds at least MIN_TILES tiles (products of some width for BLAS), and enough
     # that re-reading U for each block stays under half the traffic
     block = max(BLOCK_BYTES, MIN_TILES * tile_bytes, 2 * u.nbytes)
-    blocks = plan_chunks(n, tiles[0], tile_bytes * math.prod(tiles[1:]), block)
+    share = get_memory_budget() // workers()  # each thread has a block's buffers
+    blocks = plan_chunks(n, tiles[0], tile_bytes * math.prod(tiles[1:]), min(block, share))
     work = partial(_block, xp, u, bt, at, tiles, groups, out)
     run_stripes(work, blocks)
     result = out[(Ellipsis, *(slice(0, s) for s in out_size))]
