@@ -65,15 +65,15 @@ MIN_COLUMNS = 128  # the fewest output cells a block multiplies at once
 
 def gemm_forward(xp: np.ndarray, weight: np.ndarray, bias, geometry: Geometry, groups: int):
     """Cross-correlation of a padded ``(N, C, *S)`` input, plus ``bias``: ``(N, O, *out)``."""
-    out_size, stride, dilation = geometry.out, geometry.stride, geometry.dilation
+    out_size, stride = geometry.out, geometry.stride
     n, o = xp.shape[0], weight.shape[0]
     out = np.empty((n, o, *out_size), dtype=np.result_type(xp, weight))
     wg = weight.reshape(groups, o // groups, -1)  # (G, Og, Cg*K)
     if 2 * wg[0].size * math.prod(out_size) < THREADED_GEMM_FLOPS and stride == (1,) * len(stride):
-        wide = _wide_bytes(xp[:1], weight.shape[2:], dilation, out_size, o, groups)
-        if wide <= get_memory_budget():  # whole samples fit: else the blocks below
-            for batch, _ in plan_chunks(n, 1, wide):
-                _forward_wide(xp[batch], wg, bias, weight.shape[2:], dilation, out[batch])
+        layout = _wide_layout(xp.shape[1:], geometry, o, groups)
+        if layout[-1] * xp.itemsize <= get_memory_budget():  # a sample fits: else blocks below
+            for batch, _ in plan_chunks(n, 1, layout[-1] * xp.itemsize):
+                _forward_wide(xp[batch], wg, bias, geometry, layout, out[batch])
             return out
     if set(geometry.kernel) == {1} and set(stride) == {1}:  # 1x1: the columns are the input
         for sample, target in zip(xp, out):  # (C, *S) -> (O, *S), BLAS on every CPU
@@ -120,27 +120,25 @@ def _block(windows, wg, ones: bool, ndim: int, out, block) -> None:
     np.copyto(target, product.reshape(groups * og, nb, *target.shape[2:]).swapaxes(0, 1))
 
 
-def _wide_bytes(xp, kernel, dilation, out_size, out_channels: int, groups: int) -> int:
-    """Workspace of :func:`_forward_wide` for ``xp``: input copy, columns and product."""
-    nb, channels, *spatial = xp.shape
-    cells = nb * out_size[0] * math.prod(spatial[1:])  # wide cells
-    rows = channels * math.prod(kernel) + groups  # column rows, a ones row per group
-    tail = _wide_tail(spatial, kernel, dilation)
-    return (xp.size + tail + cells * (rows + out_channels)) * xp.itemsize
+def _wide_layout(sample: tuple[int, ...], geometry: Geometry, out_channels: int, groups: int):
+    """What :func:`_forward_wide` needs of one sample ``(C, *S)``: the element strides of its
+    flattened spatial axes, its wide cells, how far past it the last tap reads (its zero
+    tail), and its workspace in elements (input copy and tail, columns with a ones row per
+    group, product)."""
+    channels, *spatial = sample
+    strides, step = [], 1
+    for size in reversed(spatial):
+        strides.insert(0, step)
+        step *= size
+    cells = geometry.out[0] * strides[0]
+    tail = 0
+    for k, d, f in zip(geometry.kernel[1:], geometry.dilation[1:], strides[1:]):
+        tail += (k - 1) * d * f
+    rows = channels * math.prod(geometry.kernel) + groups  # column rows, a ones row a group
+    return strides, cells, tail, step * channels + tail + cells * (rows + out_channels)
 
 
-def _flat_strides(spatial) -> list[int]:
-    """Element strides of the spatial axes of one C-contiguous channel ``(*S)``."""
-    return [math.prod(spatial[i + 1 :]) for i in range(len(spatial))]
-
-
-def _wide_tail(spatial, kernel, dilation) -> int:
-    """How far past its sample the last wide cell of the last tap reads (flattened)."""
-    inner = _flat_strides(spatial)
-    return sum((k - 1) * d * f for k, d, f in zip(kernel[1:], dilation[1:], inner[1:]))
-
-
-def _forward_wide(xp, wg, bias, kernel, dilation, target) -> None:
+def _forward_wide(xp, wg, bias, geometry: Geometry, layout, target) -> None:
     """Stride-1 cross-correlation of ``xp (nb, C, *S)`` into ``target (nb, O, *out)``.
 
     With the input flattened per sample, the window of output cell ``(o_0, o_1, ...)`` at
@@ -152,34 +150,26 @@ def _forward_wide(xp, wg, bias, kernel, dilation, target) -> None:
     every wide cell, the bias through a ones row, and the cells with ``s_i < out_i`` are the
     output; the others, which read past their row (into the next row, sample or the zero
     tail), are dropped. The waste, ``prod(S[1:]) / prod(out[1:])``, is small next to the
-    copy it saves: im2col's runs are only ``out_last`` long.
+    copy it saves: im2col's runs are only ``out_last`` long. ``layout``: :func:`_wide_layout`.
     """
     nb, channels, *spatial = xp.shape
     out_size = target.shape[2:]
     groups, og, rows = wg.shape
+    strides, cells, tail, _ = layout
     extra = bias is not None  # the ones row that adds the bias
-    cells = out_size[0] * math.prod(spatial[1:])  # wide cells per sample
-    tail = _wide_tail(spatial, kernel, dilation)
-    nbytes = _wide_bytes(xp, kernel, dilation, out_size, og * groups, groups)
-    buffer = workspace(nbytes // xp.itemsize, xp.dtype)
+    buffer = workspace(layout[-1] * nb, xp.dtype)
     flat = buffer[: xp.size + tail]
     np.copyto(flat[: xp.size].reshape(xp.shape), xp)
     flat[xp.size :] = 0
     cols = buffer[flat.size : flat.size + groups * (rows + extra) * nb * cells]
     cols = cols.reshape(groups, rows + extra, nb, cells)
     product = buffer[flat.size + cols.size : flat.size + cols.size + groups * og * nb * cells]
-    inner = _flat_strides(spatial)
-    channel, size, cg = math.prod(spatial), flat.itemsize, channels // groups
+    channel, size, cg = strides[0] * spatial[0], flat.itemsize, channels // groups
+    taps = np.multiply(geometry.dilation, strides) * size  # bytes between taps, per axis
     view = as_strided(
         flat,
-        (groups, cg, *kernel, nb, cells),
-        (
-            cg * channel * size,
-            channel * size,
-            *(d * f * size for d, f in zip(dilation, inner)),
-            channels * channel * size,
-            size,
-        ),
+        (groups, cg, *geometry.kernel, nb, cells),
+        (cg * channel * size, channel * size, *taps, channels * channel * size, size),
         writeable=False,
     )
     np.copyto(cols[:, :rows].reshape(view.shape), view)  # threads would cost more than they save
@@ -188,7 +178,7 @@ def _forward_wide(xp, wg, bias, kernel, dilation, target) -> None:
         wg = np.concatenate([wg, bias.reshape(groups, og, 1).astype(wg.dtype)], axis=2)
     np.matmul(wg, cols.reshape(groups, rows + extra, -1), out=product.reshape(groups, og, -1))
     wide = product.reshape(groups * og, nb, out_size[0], *spatial[1:])
-    wide = wide[(Ellipsis, *(slice(0, n) for n in out_size[1:]))]
+    wide = wide[(Ellipsis, *map(slice, out_size[1:]))]  # the cells inside each row
     np.copyto(target, wide.swapaxes(0, 1))
 
 

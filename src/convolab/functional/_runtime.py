@@ -186,6 +186,8 @@ def plan_chunks(batch: int, rows: int, row_bytes: int, budget=None) -> list[tupl
     """
     budget = _BUDGET.get() if budget is None else min(budget, _BUDGET.get())
     sample_bytes = max(rows * row_bytes, 1)
+    if sample_bytes * batch <= budget:  # one chunk (the usual case of a layer call)
+        return [(slice(0, batch), slice(0, rows))]
     if sample_bytes <= budget:
         step = max(budget // sample_bytes, 1)
         return [(slice(n, min(n + step, batch)), slice(0, rows)) for n in range(0, batch, step)]
