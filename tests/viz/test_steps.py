@@ -148,3 +148,16 @@ def test_transpose_random_cases(h, w, k, s, d, p):
 def test_bad_sizes(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_causal_padding_windows():
+    """'causal' pads d*(k-1) before each axis: the first window reads padding but its last
+    tap, the input's first cell, and no window reads past its own output cell."""
+    frames = conv_steps((6, 7), (3, 3), 1, "causal", (1, 2))
+    assert len(frames) == 6 * 7
+    np.testing.assert_array_equal(frames[0].inputs[:-1, :], -1)
+    assert frames[0].inputs[-1, -1] == 0
+    for frame in frames:
+        i, j = frame.output
+        read = frame.inputs[frame.inputs >= 0]
+        assert np.all(read // 7 <= i) and np.all(read % 7 <= j)

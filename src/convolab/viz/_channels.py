@@ -2,7 +2,7 @@
 
 An ``H x W x C`` input, ``K`` kernels of ``k x k x C`` (each spans every input channel) and
 the ``K`` feature maps they produce: the number of output channels is the number of
-kernels. Every size comes from :func:`convolab.shape.conv_output_size`.
+kernels. Every size comes from one :func:`convolab.shape.conv_geometry`.
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def channels_figure(
         ``K``, the number of kernels and so of feature maps (at most 16).
     kernel_size, stride, padding, dilation : int or (int, int)
         As in ``torch.nn.Conv2d``; the output size comes from
-        :func:`convolab.shape.conv_output_size`.
+        :func:`convolab.shape.conv_geometry`.
     path : str or Path, optional
         Also write the figure there (``.png``).
 
@@ -192,8 +192,8 @@ def channels_figure(
     for name, value in (("in_channels", channels), ("out_channels", kernels)):
         if value > MAX_CHANNELS:
             raise invalid(name, value, f"an int from 1 to {MAX_CHANNELS} (drawn as a stack)")
-    out = shape.conv_output_size(size, kernel, stride, padding, dilation)
-    lines = shape.explain(size, kernel, stride, padding, dilation)
+    geometry = shape.conv_geometry(size, kernel, stride, padding, dilation)
+    out, lines = geometry.out, shape.explain_geometry(geometry)
     fig = new_figure(11, 5.6, dpi=100)
     ax = fig.add_axes((0, 0, 1, 1))
     _fit(fig, ax, *_draw(ax, size, channels, kernels, kernel, out))

@@ -17,7 +17,7 @@ from convolab._args import as_int, as_tuple
 from convolab.viz._frames import Animation, Layers, check_gif_fps
 from convolab.viz._grids import COLOURS, fit_hull, number_text
 from convolab.viz._scene import Scene, Scenes, commit, draw_frame, lay_out, tap_colours
-from convolab.viz._steps import PADDING, check_grid, conv_steps, transpose_steps
+from convolab.viz._steps import PADDING, check_grid, geometry_steps, scatter_steps
 
 FPS = 3  # one output cell every third of a second
 CONV_LEGEND = [
@@ -44,9 +44,11 @@ def _operands(size, kernel, seed: int):
     return x, w
 
 
-def _title(kind: str, size, kernel, stride, padding, dilation, out) -> str:
-    name = "conv2d" if kind == "conv" else "conv_transpose2d"
-    lines = shape.explain(size, kernel, stride, padding, dilation, kind=kind)
+def _title(geometry, stride, padding, dilation) -> str:
+    """The title: the call as given, the output size and the formula per axis."""
+    name = "conv2d" if geometry.kind == "conv" else "conv_transpose2d"
+    lines = shape.explain_geometry(geometry)
+    size, kernel, out = geometry.size, geometry.kernel, geometry.out
     text = (
         f"{name}: input {size[0]}x{size[1]}, kernel {kernel[0]}x{kernel[1]}, stride "
         f"{_short(stride)}, padding {_short(padding)}, dilation {_short(dilation)}  →  "
@@ -124,16 +126,17 @@ def _torch_pad(pads) -> tuple[int, int, int, int]:
 
 
 def _animate_conv(size, kernel, stride, padding, dilation, values: bool, seed: int):
-    steps = conv_steps(size, kernel, stride, padding, dilation)
-    pads = shape.resolve_padding(padding, size, kernel, stride, dilation)
-    out = shape.conv_output_size(size, kernel, stride, padding, dilation)
+    geometry = shape.conv_geometry(size, kernel, stride, padding, dilation)
+    steps = geometry_steps(geometry)
+    pads, out = geometry.pads, geometry.out
     check_grid((size[0] + sum(pads[0]), size[1] + sum(pads[1])), "padded input")
     x, w = _operands(size, kernel, seed)
     xp = functional.pad(x[None, None], _torch_pad(pads))  # (1, 1, Hp, Wp)
-    y = functional.conv2d(xp, w[None, None], stride=stride, dilation=dilation)[0, 0]  # (oh, ow)
+    y = functional.conv2d(xp, w[None, None], stride=geometry.stride,
+                          dilation=geometry.dilation)[0, 0]  # (oh, ow)  # fmt: skip
     if values:
         steps = [replace(step, value=float(y[step.output])) for step in steps]
-    title = _title("conv", size, kernel, stride, padding, dilation, out)
+    title = _title(geometry, stride, padding, dilation)
     numbers = (xp[0, 0], y) if values else None
     draw, pixels = _conv_frames(steps, size, pads, kernel, w, numbers, title)
     info = {
@@ -216,9 +219,10 @@ def _full_grid(steps) -> np.ndarray:
 
 
 def _animate_transpose(size, kernel, stride, padding, dilation, values: bool, seed: int):
-    steps = transpose_steps(size, kernel, stride, padding, dilation)
     pad = as_tuple(padding, 2, "padding", minimum=0)
-    out = shape.conv_transpose_output_size(size, kernel, stride, pad, 0, dilation)
+    geometry = shape.transpose_geometry(size, kernel, stride, pad, 0, dilation)
+    steps = scatter_steps(geometry)
+    out = geometry.out
     check_grid(tuple(int(v) for v in _full_grid(steps)), "output")
     x, w = _operands(size, kernel, seed)
     masks = np.tril(np.ones((len(steps), len(steps)))).reshape(-1, 1, *size)  # (S, 1, H, W)
@@ -227,7 +231,7 @@ def _animate_transpose(size, kernel, stride, padding, dilation, values: bool, se
     )[:, 0]  # (S, Ho, Wo): sums after step k
     if values:
         steps = [replace(step, values=y[k]) for k, step in enumerate(steps)]
-    title = _title("transpose", size, kernel, stride, padding, dilation, out)
+    title = _title(geometry, stride, padding, dilation)
     draw, pixels = _scatter_frames(steps, size, pad, kernel, x, w, y if values else None, title)
     info = {
         "input_size": size,

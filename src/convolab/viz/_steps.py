@@ -16,6 +16,8 @@ import numpy as np
 
 from convolab import functional, shape
 from convolab._args import as_tuple, invalid
+from convolab.functional._windows import windows_of
+from convolab.shape import Geometry
 
 MAX_GRID = 32  # larger grids make cells too small to read; refused with this limit
 PADDING = -1  # index of a padding cell in the index grids
@@ -65,25 +67,29 @@ def _index_grid(size: tuple[int, int], pads) -> np.ndarray:
     return functional.pad(ids, (left, right, top, bottom), value=PADDING)  # (1, 1, Hp, Wp)
 
 
-def _windows(grid: np.ndarray, kernel, stride, dilation):
+def _windows(grid: np.ndarray, geometry: Geometry):
     """Windows of ``grid`` and of its coordinates: ``(oh, ow, kh, kw)`` and ``(..., 2)``."""
     rows, cols = np.indices(grid.shape[2:])  # (Hp, Wp) each
     coords = np.stack([rows, cols])[:, None]  # (2, 1, Hp, Wp): two channels, row and col
-    ids = functional.sliding_windows(grid, kernel, stride, dilation)[0, 0]  # (oh, ow, kh, kw)
-    where = functional.sliding_windows(coords, kernel, stride, dilation)[:, 0]  # (2, oh, ow, ..)
+    ids = windows_of(grid, geometry)[0, 0]  # (oh, ow, kh, kw)
+    where = windows_of(coords, geometry)[:, 0]  # (2, oh, ow, kh, kw)
     return ids, np.moveaxis(where, 0, -1)  # (oh, ow, kh, kw), (oh, ow, kh, kw, 2)
 
 
 def conv_steps(size, kernel_size, stride=1, padding=0, dilation=1) -> list[ConvFrame]:
     """One :class:`ConvFrame` per output cell, row by row, for a 2-D convolution.
 
-    ``padding`` is any form :func:`convolab.shape.resolve_padding` accepts ('same' too).
+    ``padding`` is any form :func:`convolab.shape.conv_geometry` accepts ('same' too).
     """
     size = as_tuple(size, 2, "size", minimum=1)
-    out = shape.conv_output_size(size, kernel_size, stride, padding, dilation)  # validates
-    pads = shape.resolve_padding(padding, size, kernel_size, stride, dilation)
-    ids, where = _windows(_index_grid(size, pads), kernel_size, stride, dilation)
-    return [ConvFrame((i, j), where[i, j], ids[i, j]) for i in range(out[0]) for j in range(out[1])]
+    return geometry_steps(shape.conv_geometry(size, kernel_size, stride, padding, dilation))
+
+
+def geometry_steps(geometry: Geometry) -> list[ConvFrame]:
+    """:func:`conv_steps` of a checked convolution geometry."""
+    ids, where = _windows(_index_grid(geometry.size, geometry.pads), geometry)
+    (oh, ow) = geometry.out
+    return [ConvFrame((i, j), where[i, j], ids[i, j]) for i in range(oh) for j in range(ow)]
 
 
 def transpose_steps(size, kernel_size, stride=1, padding=0, dilation=1) -> list[ScatterFrame]:
@@ -93,9 +99,14 @@ def transpose_steps(size, kernel_size, stride=1, padding=0, dilation=1) -> list[
     """
     size = as_tuple(size, 2, "size", minimum=1)
     pad = as_tuple(padding, 2, "padding", minimum=0)
-    out = shape.conv_transpose_output_size(size, kernel_size, stride, pad, 0, dilation)
-    grid = _index_grid(out, tuple((p, p) for p in pad))  # (1, 1, Ho + 2p, Wo + 2p)
-    ids, where = _windows(grid, kernel_size, stride, dilation)  # the adjoint convolution's
-    return [
-        ScatterFrame((i, j), where[i, j], ids[i, j]) for i in range(size[0]) for j in range(size[1])
-    ]
+    return scatter_steps(shape.transpose_geometry(size, kernel_size, stride, pad, 0, dilation))
+
+
+def scatter_steps(geometry: Geometry) -> list[ScatterFrame]:
+    """:func:`transpose_steps` of a checked transposed-convolution geometry: the windows of
+    the convolution it is the adjoint of (:meth:`~convolab.shape.Geometry.as_conv`) on the
+    uncropped output grid."""
+    adjoint = geometry.as_conv()
+    ids, where = _windows(_index_grid(adjoint.size, adjoint.pads), adjoint)
+    (h, w) = geometry.size
+    return [ScatterFrame((i, j), where[i, j], ids[i, j]) for i in range(h) for j in range(w)]
