@@ -55,6 +55,8 @@ def test_input_shape_completion(given, expected):
         (["summary", "alexnet", "--input", "32x32"], "at least 63x63 for AlexNet"),
         (["summary", "lenet5", "--input", "1x2x3x4x5"], "--input must be NxCxHxW"),
         (["summary", "lenet5", "--depth", "0"], "depth must be an int >= 1"),
+        (["summary", "resnet18", "--input", "1x3x8x8"], "more than 1 value per channel"),
+        (["summary", "lenet5", "--in-channels", "0"], "--in-channels must be an int >= 1, got 0"),
         (["models", "nothing*"], "no registered model matches 'nothing*'"),
     ],
 )
@@ -181,3 +183,11 @@ def test_weights_that_do_not_fit_are_one_line(tmp_path, capsys):
     run = _run_dir(tmp_path / "run")
     assert main(["summary", str(run), "--in-channels", "3"]) == 2
     assert "apply to a model name" in capsys.readouterr().err
+
+
+def test_optimizer_choices_are_those_the_estimate_knows():
+    """The CLI keeps its own copy (no torch import to build the parser): the same names."""
+    from convolab.cli.summary import OPTIMIZERS
+    from convolab.models._memory import OPTIMIZERS as ESTIMATED
+
+    assert tuple(ESTIMATED) == OPTIMIZERS

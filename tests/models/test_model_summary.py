@@ -90,6 +90,9 @@ def test_errors():
         summary(3)
     with pytest.raises(ValueError, match=r"at least 63x63 for AlexNet"):
         summary("alexnet", (1, 3, 32, 32))
+    # batch norm refuses one value per channel in training mode: torch's ValueError, one line
+    with pytest.raises(ValueError, match=r"accepts \(Expected more than 1 value per channel"):
+        summary("resnet18", (1, 3, 8, 8))
 
 
 def test_channels_from_input_size_and_shape_mismatch_is_one_line():

@@ -70,6 +70,22 @@ def test_saved_bytes_equal_saved_tensors_hooks_on_a_real_pass(model, size):
     assert sum(r.saved_bytes for r in top) == result.saved_bytes  # each storage charged once
 
 
+@pytest.mark.parametrize("dtype", [torch.float64, torch.bfloat16])
+def test_the_input_takes_the_model_dtype(dtype):
+    """A float64 or bfloat16 model is walked on an input of its own dtype: same MACs, bytes
+    scaled by the element size, saved bytes as a real pass of that dtype."""
+    size = (2, 3, 8, 8)
+    model = Mixed().to(dtype)
+    result, reference = summary(model, size), summary(Mixed(), size)
+    assert result.total_macs == reference.total_macs
+    scale = torch.finfo(dtype).bits / 32
+    assert result.saved_bytes == saved_on_a_real_pass(model, torch.randn(size, dtype=dtype))
+    assert result.training.parameters == scale * reference.training.parameters
+    conv = nn.Conv2d(3, 4, 3)
+    plain = summary(conv, size).activation_bytes  # the input and the output, no int64 indices
+    assert summary(conv.to(dtype), size).activation_bytes == scale * plain
+
+
 def test_summary_leaves_the_model_unchanged():
     model = create_model("resnet18").eval()
     before = {k: v.clone() for k, v in model.state_dict().items()}

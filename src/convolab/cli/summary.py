@@ -65,11 +65,15 @@ def input_shape(given: tuple[int, ...] | None, channels: int, size: tuple[int, i
     raise CLIError(f"--input must be NxCxHxW, CxHxW or HxW, got {'x'.join(map(str, given))}")
 
 
+def _at_least_one(option: str, value: int | None) -> None:
+    if value is not None and value < 1:
+        raise CLIError(f"{option} must be an int >= 1, got {value}")
+
+
 def _with_batch(shape: tuple[int, ...], args: argparse.Namespace) -> tuple[int, ...]:
     if args.batch_size is None:
         return shape
-    if args.batch_size < 1:
-        raise CLIError(f"--batch-size must be an int >= 1, got {args.batch_size}")
+    _at_least_one("--batch-size", args.batch_size)
     if args.input is not None and len(args.input) == 4 and args.input[0] != args.batch_size:
         raise CLIError(f"--input has batch {args.input[0]} but --batch-size is {args.batch_size}")
     return (args.batch_size, *shape[1:])
@@ -98,6 +102,7 @@ def _named(args: argparse.Namespace):
     from convolab.models import model_info, summary
 
     info = model_info(_registered(args.model))
+    _at_least_one("--in-channels", args.in_channels)  # before it shapes the default input
     sizes = {
         k: v
         for k, v in (("num_classes", args.num_classes), ("in_channels", args.in_channels))

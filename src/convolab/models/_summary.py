@@ -66,21 +66,29 @@ def _model_and_input(model_or_name, input_size, **kwargs):
 
 
 def _walk(model: nn.Module, size: tuple[int, ...]) -> Walk:
-    """The pass on ``meta``; on the model's own device if an operator has no meta kernel."""
-    device = next((p.device for p in model.parameters()), torch.device("cpu"))
+    """The watched pass; torch's refusal of the shape becomes one line naming ``input_size``
+    (a RuntimeError, or batch norm's ValueError for one value per channel in training)."""
     try:
-        try:
-            return walk_on(model, size, torch.device("meta"))
-        except InputError:
-            raise
-        except Exception:  # e.g. .item() or an operator without a meta kernel
-            if device.type == "meta":
-                raise
-            return walk_on(model, size, device)
-    except RuntimeError as exc:  # a shape the model cannot take: one line for the user
+        return _walk_meta_first(model, size)
+    except InputError:  # convolab's own checks (the zoo's minimum sizes) already read well
+        raise
+    except (RuntimeError, ValueError) as exc:
         text = str(exc).strip()
         first = text.splitlines()[0] if text else type(exc).__name__
         raise invalid("input_size", size, f"a shape this model accepts ({first})") from exc
+
+
+def _walk_meta_first(model: nn.Module, size: tuple[int, ...]) -> Walk:
+    """The pass on ``meta``; on the model's own device if an operator has no meta kernel."""
+    device = next((p.device for p in model.parameters()), torch.device("cpu"))
+    try:
+        return walk_on(model, size, torch.device("meta"))
+    except InputError:
+        raise
+    except Exception:  # e.g. .item() or an operator without a meta kernel
+        if device.type == "meta":
+            raise
+        return walk_on(model, size, device)
 
 
 def summary(

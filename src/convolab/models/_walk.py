@@ -293,10 +293,12 @@ def _hook(model: nn.Module, watcher: _Watcher) -> list:
 def walk_on(model: nn.Module, size: tuple[int, ...], device: torch.device) -> Walk:
     """Run ``model`` once in training mode on zeros of ``size`` on ``device``, watched.
 
-    The model's mode is restored afterwards; its parameters and buffers are swapped for
-    stand-ins during the pass (see :func:`_stand_ins`), so nothing of it changes.
+    The zeros take the dtype of the model's first floating-point parameter (torch's default
+    dtype if it has none). The model's mode is restored afterwards; its parameters and buffers
+    are swapped for stand-ins during the pass (see :func:`_stand_ins`), so nothing changes.
     """
-    x = torch.zeros(size, device=device)
+    floats = (p.dtype for p in model.parameters() if p.is_floating_point())
+    x = torch.zeros(size, device=device, dtype=next(floats, torch.get_default_dtype()))
     handles = []
     was_training = model.training
     try:
