@@ -130,6 +130,13 @@ def test_receptive_field_rows_equal_the_shape_module(capsys):
         (["8", "-r", "5/1", "5/1"], "layer 2 does not fit its input 4"),
         (["224x224", "-r", "3/2/1,1,1"], "layer 1's padding has 3 values (1,1,1)"),
         (["224", "-k", "3", "-r", "3"], "give either --kernel"),
+        # one layer's options would be silently ignored beside a stack: refused instead
+        (["224", "-r", "3", "-p", "2"], "not --padding with --receptive-field"),
+        (["224", "-r", "3", "-p", "0"], "not --padding with --receptive-field"),
+        (["224", "-r", "3", "-s", "2", "-d", "2"], "not --stride, --dilation with"),
+        (["224", "-r", "3", "--pool", "--ceil-mode"], "not --pool, --ceil-mode with"),
+        (["224", "-r", "3", "--transposed"], "not --transposed with --receptive-field"),
+        (["224", "-r", "3", "--output-padding", "1"], "not --output-padding with"),
         (["224"], "give the input size and --kernel"),
     ],
 )

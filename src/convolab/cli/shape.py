@@ -9,6 +9,17 @@ from convolab._args import InputError
 from convolab.cli._common import CLIError, int_tuple, padding_spec, scalar_or_tuple
 
 LAYER_FIELDS = ("kernel", "stride", "padding", "dilation")
+# Options of one layer (``--kernel`` mode), all None or False unless given.
+ONE_LAYER = (
+    "kernel",
+    "stride",
+    "padding",
+    "dilation",
+    "transposed",
+    "pool",
+    "output_padding",
+    "ceil_mode",
+)
 
 
 def layer_spec(text: str) -> tuple[tuple[int, ...], ...]:
@@ -48,19 +59,19 @@ def register(subparsers) -> None:
         "--padding",
         "-p",
         type=padding_spec,
-        default=(0,),
-        help="padding per side: N, N,M per dimension, 'same', 'valid' or 'causal' (d*(k-1) "
-        "before, none after)",
+        default=None,
+        help="padding per side (default 0): N, N,M per dimension, 'same', 'valid' or 'causal' "
+        "(d*(k-1) before, none after)",
     )
-    p.add_argument("--dilation", "-d", type=int_tuple, default=(1,), help="dilation")
+    p.add_argument("--dilation", "-d", type=int_tuple, default=None, help="dilation (default 1)")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--transposed", action="store_true", help="transposed convolution")
     mode.add_argument("--pool", action="store_true", help="max/avg pooling")
     p.add_argument(
         "--output-padding",
         type=int_tuple,
-        default=(0,),
-        help="extra output cells of a transposed convolution",
+        default=None,
+        help="extra output cells of a transposed convolution (default 0)",
     )
     p.add_argument("--ceil-mode", action="store_true", help="pooling with ceil_mode=True")
     p.add_argument(
@@ -81,17 +92,25 @@ def check_dimensions(size: tuple[int, ...], options: dict[str, tuple[int, ...]])
     dims = len(size)
     for name, values in options.items():
         if len(values) not in (1, dims):
-            raise CLIError(
-                f"{name} has {len(values)} values ({','.join(map(str, values))}) but the size "
-                f"{'x'.join(map(str, size))} has {dims} dimension{'s' * (dims > 1)}: give one "
-                f"value, or one per dimension"
-            )
+            raise _count_mismatch(name, values, f"the size {'x'.join(map(str, size))}", dims)
+
+
+def _count_mismatch(what: str, values: tuple[int, ...], owner: str, dims: int) -> CLIError:
+    """The error for per-dimension ``values`` that are neither one nor ``dims`` values."""
+    return CLIError(
+        f"{what} has {len(values)} values ({','.join(map(str, values))}) but {owner} has "
+        f"{dims} dimension{'s' * (dims > 1)}: give one value, or one per dimension"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     if args.receptive_field is not None:
-        if args.kernel is not None:
-            raise CLIError("give either --kernel (one layer) or --receptive-field (a stack)")
+        given = [f"--{n.replace('_', '-')}" for n in ONE_LAYER if getattr(args, n)]
+        if given:
+            raise CLIError(
+                "give either --kernel (one layer) or --receptive-field (a stack, each layer "
+                f"KERNEL/STRIDE/PADDING/DILATION), not {', '.join(given)} with --receptive-field"
+            )
         return _stack(args.size, args.receptive_field)
     if args.size is None or args.kernel is None:
         raise CLIError("give the input size and --kernel (or --receptive-field LAYER ...)")
@@ -102,16 +121,15 @@ def _check_one_layer(args: argparse.Namespace) -> None:
     """Options that belong together, and per-dimension values that fit the size."""
     if args.ceil_mode and not args.pool:
         raise CLIError("--ceil-mode applies only with --pool")
-    if args.output_padding != (0,) and not args.transposed:
+    if args.output_padding is not None and not args.transposed:
         raise CLIError("--output-padding applies only with --transposed")
     if args.padding in ("same", "causal") and (args.transposed or args.pool):
         raise CLIError(f"--padding {args.padding} applies only to a convolution")
-    per_dim = {"--kernel": args.kernel, "--dilation": args.dilation}
-    per_dim |= {"--output-padding": args.output_padding}
-    if args.stride is not None:
-        per_dim["--stride"] = args.stride
-    if not isinstance(args.padding, str):
-        per_dim["--padding"] = args.padding
+    per_dim = {
+        f"--{name.replace('_', '-')}": values
+        for name in ("kernel", "stride", "padding", "dilation", "output_padding")
+        if (values := getattr(args, name)) is not None and not isinstance(values, str)
+    }
     check_dimensions(args.size, per_dim)
 
 
@@ -119,12 +137,14 @@ def _one_layer(args: argparse.Namespace) -> int:
     from convolab import shape
 
     _check_one_layer(args)
-    size, kernel, dilation = (scalar_or_tuple(v) for v in (args.size, args.kernel, args.dilation))
+    size, kernel = scalar_or_tuple(args.size), scalar_or_tuple(args.kernel)
+    dilation = scalar_or_tuple(args.dilation or (1,))
     stride = None if args.stride is None else scalar_or_tuple(args.stride)
-    padding = args.padding if isinstance(args.padding, str) else scalar_or_tuple(args.padding)
+    padding = (0,) if args.padding is None else args.padding
+    padding = padding if isinstance(padding, str) else scalar_or_tuple(padding)
     step = 1 if stride is None else stride
     if args.transposed:
-        output_padding = scalar_or_tuple(args.output_padding)
+        output_padding = scalar_or_tuple(args.output_padding or (0,))
         geometry = shape.transpose_geometry(size, kernel, step, padding, output_padding, dilation)
     elif args.pool:
         geometry = shape.pool_geometry(size, kernel, stride, padding, dilation, args.ceil_mode)
@@ -146,11 +166,7 @@ def _stack_dims(size, layers) -> int:
     for i, layer in enumerate(layers, 1):
         for name, values in zip(LAYER_FIELDS, layer):
             if len(values) not in (1, dims):
-                raise CLIError(
-                    f"layer {i}'s {name} has {len(values)} values ({','.join(map(str, values))})"
-                    f" but the stack has {dims} dimension{'s' * (dims > 1)}: give one value, "
-                    "or one per dimension"
-                )
+                raise _count_mismatch(f"layer {i}'s {name}", values, "the stack", dims)
     return dims
 
 
