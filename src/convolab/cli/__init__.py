@@ -41,6 +41,7 @@ COMMANDS = (
     "eval",
     "predict",
     "inspect",
+    "explain",
     "demo",
 )
 EXIT_USER_ERROR = 2

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 
 from convolab._args import InvalidValueError, as_int, invalid
 from convolab.explain._cells import cell_steps
-from convolab.explain._inputs import InputSpec, pixels_to_page
+from convolab.explain._inputs import InputSpec
 from convolab.explain._layers import Layer, build_layers
 from convolab.explain._maps import channel_map, kernel_pictures, thumbnails, to_bytes
-from convolab.explain._spec import describe_layer
+from convolab.explain._spec import describe_layer, layer_parameters, runs_in_page
+from convolab.models._ops import op_cost
 from convolab.models._walk import Graph, watch
 
 TOP = 5  # classes listed at the end of the page
@@ -198,12 +200,73 @@ class Explanation:
 
     def spec(self) -> dict:
         """The page's description of the model (no values): layers, classes, inputs."""
+        state = self._pass
         return {
             "title": self.title,
             "classes": list(self.classes),
-            "input": self.inputs.to_page(),
+            "input": {**self.inputs.to_page(), "shape": list(state.graph.input.shape[1:])},
             "layers": self.describe,
+            "output": state.layer_of[state.graph.producer],
         }
 
-    def image_to_page(self, image: np.ndarray) -> dict:
-        return pixels_to_page(image)
+    def macs(self) -> int:
+        """Multiply-accumulates of one pass (convolab.models' per-operator convention)."""
+        state = self._pass
+        return sum(op_cost(c.func, c.args, c.output).macs for c in state.graph.calls)
+
+    def parameters(self) -> list[list[dict]]:
+        """Every layer's operators' parameters, for a page that computes itself."""
+        state = self._pass
+        return [layer_parameters(state.graph, layer) for layer in state.layers]
+
+    def runs_in_page(self) -> str | None:
+        """None when a saved page can compute this model; else why it cannot."""
+        return runs_in_page(self.model, self._pass.layers, self.macs())
+
+    def examples_run(self) -> list[dict]:
+        """The pass of every bundled image (for a saved page of a large model); the last
+        pass stays the one of the first image."""
+        images = [e.image for e in self.inputs.examples] or [self.first_image()]
+        results = [self.run(image) for image in images]
+        self.run(images[0])
+        return results
+
+    def html(self) -> str:
+        """The page as one self-contained HTML document (it fetches nothing)."""
+        from convolab.explain._page import page_html, saved_data
+
+        return page_html(saved_data(self))
+
+    def save(self, path, *, overwrite: bool = False) -> Path:
+        """Write :meth:`html` to ``path`` (atomically; an existing file only with
+        ``overwrite``) and return the path."""
+        from convolab._io import atomic_path
+
+        path = Path(path)
+        if path.exists() and not overwrite:
+            raise invalid("path", str(path), "a file that does not exist yet (or overwrite=True)")
+        page = self.html()
+        with atomic_path(path) as tmp:
+            tmp.write_text(page, encoding="utf-8")
+        return path
+
+    def _repr_html_(self) -> str:
+        """The page inline in a Jupyter notebook."""
+        from convolab.explain._page import iframe_html
+
+        return iframe_html(self.html())
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0, open_browser: bool = True):
+        """Serve the page in a background thread; returns the server (``server.url``;
+        ``server.shutdown()`` stops it). Every pass, cell and kernel is computed by torch."""
+        from convolab.explain._server import make_server
+        from convolab.visualize import server_url
+
+        server = make_server(self, host, port)
+        server.url = server_url(server)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(server.url)
+        return server

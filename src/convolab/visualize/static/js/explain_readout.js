@@ -1,0 +1,157 @@
+// The arithmetic of one cell, from its steps (explain_cells.js in a saved page, the server's
+// convolab/explain/_cells.py otherwise): products and sums of a convolution per input
+// channel, the winner or the mean of a pooling, the largest contributions of a dense layer,
+// batch norm and the activation, each beside the value the network computed. arithmetic()
+// gives the numbers (the test hook reads them), readoutHtml() the page's tables.
+
+const SHOWN_CHANNELS = 4; // input channels of a convolution drawn in full; the rest as sums
+const SHOWN_TERMS = 10; // largest products of a dense layer listed
+
+export function fmt(v) {
+  if (v === null || v === undefined) return "·";
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  return a >= 1e-4 && a < 1e6 ? String(Number(v.toPrecision(6))) : v.toExponential(5);
+}
+
+const FORMULA = {
+  relu: (v) => Math.max(v, 0),
+  tanh: Math.tanh,
+  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+  silu: (v) => v / (1 + Math.exp(-v)),
+};
+
+function elementwiseValue(s) {
+  if (s.op === "bn") return ((s.in - s.mean) / Math.sqrt(s.var + s.eps)) * s.weight + s.bias;
+  if (s.op === "hardtanh") return Math.min(Math.max(s.in, s.min), s.max);
+  if (s.op === "leaky relu") return s.in >= 0 ? s.in : s.in * s.slope;
+  if (s.op === "elu") return s.in > 0 ? s.in : s.alpha * (Math.exp(s.in) - 1);
+  return FORMULA[s.op] ? FORMULA[s.op](s.in) : null;
+}
+
+function convArithmetic(s) {
+  const channels = s.channels.map((ci, j) => {
+    const products = s.window[j].map((row, ky) => row.map((v, kx) => v * s.kernel[j][ky][kx]));
+    const sum = products.flat().reduce((a, b) => a + b, 0);
+    return { channel: ci, window: s.window[j], kernel: s.kernel[j], products, sum };
+  });
+  const total = channels.reduce((a, c) => a + c.sum, 0);
+  return { channels, total, bias: s.bias, value: total + (s.bias ?? 0) };
+}
+
+function poolArithmetic(s) {
+  const cells = [];
+  s.window.forEach((row, ky) => row.forEach((v, kx) => { if (v !== null) cells.push({ v, ky, kx }); }));
+  if (s.op === "max pool") {
+    const winner = cells.reduce((best, c) => (c.v > best.v ? c : best), cells[0]);
+    return { winner: [s.rows[winner.ky], s.cols[winner.kx]], value: winner.v };
+  }
+  const total = cells.reduce((a, c) => a + c.v, 0);
+  return { total, divisor: s.divisor, value: total / s.divisor };
+}
+
+function denseArithmetic(s) {
+  const products = s.x.map((v, i) => ({ index: i, x: v, w: s.w[i], product: v * s.w[i] }));
+  const total = products.reduce((a, p) => a + p.product, 0);
+  const largest = [...products].sort((a, b) => Math.abs(b.product) - Math.abs(a.product))
+    .slice(0, SHOWN_TERMS);
+  return { largest, terms: products.length, total, bias: s.bias, value: total + (s.bias ?? 0) };
+}
+
+// The numbers of each step: what the page computes from what the step read, and `out`,
+// the value the network computed.
+export function arithmetic(steps) {
+  return steps.map((s) => {
+    let numbers;
+    if (s.op === "conv") numbers = convArithmetic(s);
+    else if (["max pool", "avg pool", "adaptive avg pool", "mean"].includes(s.op)) numbers = poolArithmetic(s);
+    else if (s.op === "dense") numbers = denseArithmetic(s);
+    else if (s.op === "add") numbers = { value: s.a + s.b };
+    else numbers = { value: s.opaque ? null : elementwiseValue(s) };
+    return { op: s.op, ...numbers, out: s.out };
+  });
+}
+
+// ---- HTML -------------------------------------------------------------------------------
+
+function esc(text) {
+  return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+}
+
+function grid(values, cls = "") {
+  const rows = values.map((row) => `<tr>${row.map((v) => `<td>${fmt(v)}</td>`).join("")}</tr>`);
+  return `<table class="nums ${cls}">${rows.join("")}</table>`;
+}
+
+function checked(computed, out) {
+  return `<b>${fmt(computed)}</b> <span class="torch" title="the value the network computed">` +
+    `(network: ${fmt(out)})</span>`;
+}
+
+function convHtml(a, s, name) {
+  const order = [...a.channels].sort((p, q) => Math.abs(q.sum) - Math.abs(p.sum));
+  const full = order.slice(0, SHOWN_CHANNELS).map((c) => `<div class="channel-sum">
+    <div class="cap">input channel ${c.channel} of ${esc(name(s.from))}: window ⊙ kernel = products, sum ${fmt(c.sum)}</div>
+    <div class="triple">${grid(c.window, "window")}<span>⊙</span>${grid(c.kernel, "kernel")}<span>=</span>${grid(c.products, "products")}</div></div>`);
+  const rest = order.slice(SHOWN_CHANNELS);
+  const restHtml = rest.length ? `<details><summary>${rest.length} more input channels (their sums)</summary>
+    <p class="sums">${rest.map((c) => `ch ${c.channel}: ${fmt(c.sum)}`).join(" · ")}</p></details>` : "";
+  return `${full.join("")}${restHtml}<p class="total">Σ over ${a.channels.length} input channels = ${fmt(a.total)}` +
+    `${a.bias === null ? "" : ` + bias ${fmt(a.bias)}`} = ${checked(a.value, a.out)}</p>`;
+}
+
+function poolHtml(a, s, name) {
+  const table = grid(s.window, "window");
+  if (s.op === "max pool") {
+    return `<p>window of ${esc(name(s.from))} (· = padding)</p>${table}` +
+      `<p class="total">largest, at (${a.winner.join(", ")}) = ${checked(a.value, a.out)}</p>`;
+  }
+  return `<p>window of ${esc(name(s.from))} (· = padding)</p>${table}` +
+    `<p class="total">sum ${fmt(a.total)} / ${a.divisor} = ${checked(a.value, a.out)}</p>`;
+}
+
+function denseHtml(a, s, name) {
+  const rows = a.largest.map((p) => `<tr><td>${esc(name(s.from))}[${p.index}]</td><td>${fmt(p.x)}</td>` +
+    `<td>${fmt(p.w)}</td><td>${fmt(p.product)}</td></tr>`);
+  return `<table class="nums dense"><tr><th>input</th><th>x</th><th>w</th><th>x·w</th></tr>${rows.join("")}</table>` +
+    `<p class="total">the ${a.largest.length} largest of ${a.terms} products; Σ all = ${fmt(a.total)}` +
+    `${a.bias === null ? "" : ` + bias ${fmt(a.bias)}`} = ${checked(a.value, a.out)}</p>`;
+}
+
+function elementwiseHtml(a, s) {
+  if (s.op === "bn") {
+    return `<p class="total">batch norm: (${fmt(s.in)} − ${fmt(s.mean)}) / √(${fmt(s.var)} + ${fmt(s.eps)})` +
+      ` × ${fmt(s.weight)} + ${fmt(s.bias)} = ${checked(a.value, a.out)}</p>`;
+  }
+  const extra = s.op === "hardtanh" ? `, ${fmt(s.min)}, ${fmt(s.max)}` : s.op === "leaky relu" ? `, ${fmt(s.slope)}`
+    : s.op === "elu" ? `, ${fmt(s.alpha)}` : "";
+  return `<p class="total">${esc(s.op)}(${fmt(s.in)}${extra}) = ${checked(a.value, a.out)}</p>`;
+}
+
+// The readout of one cell as HTML; `name(i)` names layer i (INPUT: "the input").
+export function readoutHtml(steps, name) {
+  const numbers = arithmetic(steps);
+  return steps.map((s, k) => {
+    const a = numbers[k];
+    let body;
+    if (s.opaque) body = `<p>${esc(s.op)} is opaque to this page: its value is ${fmt(s.out)}.</p>`;
+    else if (s.op === "conv") body = convHtml(a, s, name);
+    else if (a.winner || a.divisor !== undefined) body = poolHtml(a, s, name);
+    else if (s.op === "dense") body = denseHtml(a, s, name);
+    else if (s.op === "add") {
+      body = `<p class="total">${esc(name(s.from[0]))} ${fmt(s.a)} + ${esc(name(s.from[1]))} ${fmt(s.b)} = ${checked(a.value, a.out)}</p>`;
+    } else body = elementwiseHtml(a, s);
+    return `<section class="step"><h4>${k + 1}. ${esc(s.op)}</h4>${body}</section>`;
+  }).join("");
+}
+
+// The input rows and columns one cell sees: [[first, last] per dimension], cut to the input,
+// from its layer's receptive field [[size, jump, start] per dimension]; null without one.
+export function receptiveBox(field, cell, inputSize) {
+  if (!field) return null;
+  const [y, x] = cell.slice(-2);
+  return field.map(([size, jump, start], d) => {
+    const first = start + [y, x][d] * jump;
+    return [Math.max(0, first), Math.min(inputSize[d] - 1, first + size - 1)];
+  });
+}
