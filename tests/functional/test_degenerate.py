@@ -157,3 +157,40 @@ def test_empty_batch_of_every_conv(ndim):
         assert conv(x, w, stride=2, method=method).shape == (0, 3, *(1,) * ndim)
     conv_t = getattr(cf, f"conv_transpose{ndim}d")
     assert conv_t(x, w, stride=2).shape == (0, 3, *(9,) * ndim)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    shape=st.lists(st.integers(0, 3), min_size=1, max_size=3),
+    data=st.data(),
+    mode=st.sampled_from(["constant", "reflect", "replicate", "circular"]),
+)
+def test_pad_degenerate_shapes(shape, data, mode):
+    """Empty axes, crops to nothing and every mode against torch (with the batch axes torch's
+    non-constant modes need); where torch reads uninitialised memory (circular, crops under
+    the padding) convolab refuses."""
+    axes = data.draw(st.integers(1, len(shape)))
+    widths = tuple(data.draw(st.integers(-3, 3)) for _ in range(2 * axes))
+    x = np.arange(float(np.prod(shape))).reshape(shape) + 1
+    lead = (1,) * (mode != "constant") * (2 + axes - len(shape) if len(shape) < 2 + axes else 0)
+    ref = _run_torch(lambda: F.pad(t(x.reshape(lead + x.shape)), widths, mode=mode))
+    ours = _run_ours(lambda: cf.pad(x, widths, mode=mode))
+    if ref is not None and ours is None and mode == "circular":
+        return  # torch's uninitialised reads (checked in test_torch_conformance)
+    if ref is not None and ours is not None:
+        ref = ref.reshape(ours.shape) if ref.numel() == ours.size else ref
+    if ref is not None and ours is not None and ref.numel() and not np.isin(ref, x).all():
+        return  # torch's circular garbage again
+    assert_same(ours, ref)
+
+
+@pytest.mark.parametrize(("a", "v"), [([], [1.0, 2.0]), ([1.0, 2.0], []), ([], [])])
+def test_convolve_refuses_empty_operands_as_numpy(a, v):
+    with pytest.raises(ValueError, match="cannot be empty"):
+        np.convolve(a, v)
+    with pytest.raises(ValueError, match=r"must be a non-empty array, got shape \(0,\)"):
+        cf.convolve(a, v)
+
+
+def test_bias_gradient_of_an_empty_batch_is_zero():
+    np.testing.assert_array_equal(cf.conv2d_bias(np.zeros((0, 3, 2, 2))), np.zeros(3))

@@ -67,6 +67,9 @@ def convolve(input, kernel, mode="full", *, method="auto") -> np.ndarray:
             w.shape,
             f"an array with as many dimensions (1 to 3) as input's shape {x.shape}",
         )
+    for name, array in (("input", x), ("kernel", w)):
+        if array.size == 0:  # as numpy and scipy refuse them
+            raise shape_error(name, array.shape, "a non-empty array")
     if mode == "valid" and any(k > n for n, k in zip(x.shape, w.shape)):
         if not all(k >= n for n, k in zip(x.shape, w.shape)):
             raise shape_error(

@@ -83,6 +83,8 @@ def check_padding(shape, pairs: Pairs, mode: str, name: str = "padding") -> None
     for axis, (n, (lo, hi)) in enumerate(zip(shape[lead:], pairs), start=lead):
         kept, out = n - max(-lo, 0) - max(-hi, 0), n + lo + hi
         where = f"(input size {n} in padded axis {axis}) for mode {mode!r}"
+        if n == 0 and mode != "constant" and (lo or hi):
+            raise invalid(name, shown, f"no padding of an empty axis {where}")
         limit = {"reflect": n - 1, "symmetric": n, "circular": n}.get(mode)
         if limit is not None and max(lo, hi) > limit:
             raise invalid(name, shown, f"at most {limit} {where}")
