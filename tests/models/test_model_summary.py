@@ -145,6 +145,38 @@ def test_one_dimensional_models_and_plain_mlps():
     assert all(r.receptive_field is None for r in result.rows)
 
 
+class DictHead(torch.nn.Module):
+    """Returns a dict, as torchvision's segmentation models do, after work of its own."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 4, 3)
+
+    def forward(self, x):
+        return {"out": self.conv(x) * 2, "aux": None}  # (N, 4, H - 2, W - 2)
+
+
+def test_a_model_returning_a_dict():
+    result = summary(DictHead(), (1, 3, 8, 8))
+    rows = {r.name: r for r in result.rows}
+    assert rows["conv"].macs == result.total_macs == 4 * 36 * 27
+    assert rows["(forward)"].output_shape == (1, 4, 6, 6)
+    assert rows["(forward)"].elementwise == 4 * 36  # the doubling
+
+
+class NestedOutput(torch.nn.Module):
+    """Returns its result two lists deep: no tensor the summary can show, yet its work counts."""
+
+    def forward(self, x):
+        return [[torch.nn.functional.conv2d(x, torch.ones(2, 3, 3, 3))]]  # (N, 2, H-2, W-2)
+
+
+def test_work_of_a_forward_with_no_tensor_output_still_has_its_row():
+    row = summary(NestedOutput(), (1, 3, 5, 5)).rows[-1]
+    assert (row.name, row.macs, row.output_shape) == ("(forward)", 9 * 27 * 2, ())
+    assert row.kernel == (3, 3) and row.receptive_field is None
+
+
 def test_to_dict_is_json():
     import json
 

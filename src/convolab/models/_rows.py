@@ -23,7 +23,7 @@ class SummaryRow:
     name: str  # dotted module name, e.g. 'layer1.0.conv1'
     type: str  # class name, e.g. 'Conv2d'
     depth: int  # 1 for the model's children, 2 for theirs, ...
-    output_shape: Ints  # shape of the (last) output, batch included
+    output_shape: Ints  # shape of the (last) output, batch included; () if no tensor
     params: int  # parameters of the module and its children
     macs: int  # multiply-accumulates of every operator it ran, for this input
     trainable: int = 0  # parameters with requires_grad (the rest are frozen)
@@ -96,6 +96,8 @@ def _window(record: ModuleRecord):
     if len(set(record.windows)) != 1:
         return None, None, None
     w = record.windows[0]
+    if record.output is None:  # no tensor output to tell a 1-D pooling's true dimensions
+        return w.kernel, w.stride, w.groups
     spatial = max(record.output.dim() - 2, 1)  # 1-D pooling runs as 2-D on (N, C, 1, L)
     return w.kernel[-spatial:], w.stride[-spatial:], w.groups
 
@@ -125,7 +127,7 @@ def _row(name: str, module: nn.Module, records: dict, recurse: bool = True) -> S
         name=name or FORWARD_ROW,
         type=type(module).__name__,
         depth=name.count(".") + 1,
-        output_shape=tuple(record.output.shape),
+        output_shape=() if record.output is None else tuple(record.output.shape),
         params=sum(p.numel() for p in params),
         macs=totals["macs"],
         trainable=sum(p.numel() for p in params if p.requires_grad),

@@ -18,6 +18,7 @@ pass would cost more than the pass's convolutions on a ResNet-50.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -163,6 +164,8 @@ class _Recorder:
 def _outputs(out) -> list[torch.Tensor]:
     if isinstance(out, torch.Tensor):
         return [out]
+    if isinstance(out, Mapping):  # a module's dict of outputs (torchvision's segmentation)
+        out = list(out.values())
     if isinstance(out, (list, tuple)):
         return [t for t in out if isinstance(t, torch.Tensor)]
     return []
