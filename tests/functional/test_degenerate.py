@@ -171,6 +171,8 @@ def test_pad_degenerate_shapes(shape, data, mode):
     the padding) convolab refuses."""
     axes = data.draw(st.integers(1, len(shape)))
     widths = tuple(data.draw(st.integers(-3, 3)) for _ in range(2 * axes))
+    if mode != "constant" and 0 in shape[: len(shape) - axes]:
+        return  # torch's non-constant modes refuse empty unpadded axes; numpy's shapes rule
     x = np.arange(float(np.prod(shape))).reshape(shape) + 1
     lead = (1,) * (mode != "constant") * (2 + axes - len(shape) if len(shape) < 2 + axes else 0)
     ref = _run_torch(lambda: F.pad(t(x.reshape(lead + x.shape)), widths, mode=mode))
