@@ -71,10 +71,11 @@ def _quiet():
 
 def tool_macs(model: nn.Module, size: tuple[int, ...]) -> dict[str, float | str]:
     """Multiply-accumulates by each tool, or the error it raised."""
-    import ptflops
-    import thop
-    import torchinfo
-    from fvcore.nn import FlopCountAnalysis
+    with _quiet():  # fvcore's import warns about torch.jit.script, thop's about distutils
+        import ptflops
+        import thop
+        import torchinfo
+        from fvcore.nn import FlopCountAnalysis
 
     x = torch.zeros(size)
     runs = {
