@@ -19,9 +19,9 @@ demo: $(STAMP)
 demo-quick: $(STAMP)
 	$(BIN)/convolab demo --quick
 
-# The visualizer's JavaScript against Python's golden vectors (Node's own runner, no npm).
+# The visualizer's and the explain page's JavaScript against Python's golden vectors (Node's own runner, no npm).
 test: $(STAMP)
-	node --test tests/visualize/js/*.test.mjs
+	node --test tests/visualize/js/*.test.mjs tests/explain/js/*.test.mjs
 	$(BIN)/python -m pytest -n 2 -m "not slow" -q
 
 test-all: $(STAMP)

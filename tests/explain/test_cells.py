@@ -11,50 +11,13 @@ from __future__ import annotations
 
 import random
 
-import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
+from _explain_nets import EVERYTHING_LABELS, Everything, image, trained_like
 from _explain_reference import check_steps
-from torch import nn
 
 from convolab.explain import explain
 from convolab.models import create_model
-
-
-class Everything(nn.Module):
-    """One of each operator the page explains."""
-
-    def __init__(self):
-        super().__init__()
-        self.stem = nn.Conv2d(3, 8, 3, stride=2, padding=2, dilation=2)
-        self.bn = nn.BatchNorm2d(8)
-        self.act = nn.Hardtanh(-0.5, 0.8)
-        self.pool = nn.MaxPool2d(3, 2, padding=1, ceil_mode=True)
-        self.grouped = nn.Conv2d(8, 8, 3, padding=1, groups=4)
-        self.leaky = nn.LeakyReLU(0.2)
-        self.avg = nn.AvgPool2d(3, 1, padding=1, count_include_pad=False)
-        self.uneven = nn.AdaptiveAvgPool2d((3, 2))
-        self.fc = nn.Linear(8, 4, bias=False)
-
-    def forward(self, x):
-        x = self.pool(self.act(self.bn(self.stem(x))))
-        x = x + self.leaky(self.grouped(x))  # a residual sum outside any module
-        x = F.elu(self.avg(x), 0.7)
-        x = F.silu(self.uneven(x))
-        return self.fc(x.mean((2, 3)))
-
-
-def _trained_like(model: nn.Module) -> nn.Module:
-    """Batch norm statistics that are not the identity, as a trained model has."""
-    with torch.no_grad():
-        for m in model.modules():
-            if isinstance(m, nn.BatchNorm2d):
-                m.running_mean.uniform_(-0.5, 0.5)
-                m.running_var.uniform_(0.5, 2.0)
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.uniform_(-0.2, 0.2)
-    return model.eval()
 
 
 def _cells(shape, rng: random.Random, count: int) -> list[tuple[int, ...]]:
@@ -73,13 +36,9 @@ def check_every_layer(ex, count: int = 3, seed: int = 0) -> set[str]:
     return ops
 
 
-def _image(shape, seed=0) -> np.ndarray:
-    return np.random.default_rng(seed).integers(0, 256, shape, dtype=np.uint8)
-
-
 def test_lenet5_every_layer():
     torch.manual_seed(0)
-    ex = explain(create_model("lenet5"), _image((32, 32, 1)))
+    ex = explain(create_model("lenet5"), image((32, 32, 1)))
     assert [layer.label for layer in ex.layers] == [
         "conv · tanh", "avg pool", "conv · tanh", "avg pool", "conv · tanh", "dense · tanh",
         "dense",
@@ -89,27 +48,23 @@ def test_lenet5_every_layer():
 
 def test_resnet18_every_layer():
     torch.manual_seed(0)
-    ex = explain(_trained_like(create_model("resnet18")), _image((48, 40, 3)))
+    ex = explain(trained_like(create_model("resnet18")), image((48, 40, 3)))
     ops = check_every_layer(ex, count=1)
     assert ops == {"conv", "bn", "relu", "max pool", "add", "mean", "dense"}
 
 
 def test_a_custom_network_with_every_operator():
     torch.manual_seed(0)
-    ex = explain(_trained_like(Everything()), _image((23, 19, 3)))
-    labels = [layer.label for layer in ex.layers]
-    assert labels == [
-        "conv · bn · hardtanh", "max pool", "conv · leaky relu", "add", "avg pool · elu",
-        "adaptive avg pool · silu", "mean", "dense",
-    ]  # fmt: skip
+    ex = explain(trained_like(Everything()), image((23, 19, 3)))
+    assert [layer.label for layer in ex.layers] == EVERYTHING_LABELS
     check_every_layer(ex, count=4)
 
 
-def test_readouts_follow_a_new_image():
+def test_readouts_follow_a_newimage():
     torch.manual_seed(0)
-    ex = explain(create_model("lenet5"), _image((32, 32, 1)))
+    ex = explain(create_model("lenet5"), image((32, 32, 1)))
     before = ex.cell(0, (2, 5, 5))["steps"][0]["out"]
-    ex.run(_image((32, 32, 1), seed=1))
+    ex.run(image((32, 32, 1), seed=1))
     assert ex.cell(0, (2, 5, 5))["steps"][0]["out"] != before
     check_steps(ex, 0, (2, 5, 5))
 
@@ -124,6 +79,6 @@ def test_readouts_follow_a_new_image():
     ],
 )
 def test_a_cell_outside_the_layer_is_refused(layer, cell, message):
-    ex = explain(create_model("lenet5"), _image((32, 32, 1)))
+    ex = explain(create_model("lenet5"), image((32, 32, 1)))
     with pytest.raises(ValueError, match=message):
         ex.cell(layer, cell)

@@ -6,29 +6,18 @@ agrees."""
 from __future__ import annotations
 
 import json
-import math
 
 import pytest
 from _visualize_golden import GOLDEN, dumps, golden
 
+from _golden_json import differences
+
 TOLERANCE = 1e-9  # floats of other machines' BLAS and FFT may differ in the last bits
 
 
-def _differences(committed, fresh, where="") -> list[str]:
+def _differences(committed, fresh) -> list[str]:
     """Where two JSON values differ: exactly for text, ints and structure, to 1e-9 for floats."""
-    if isinstance(committed, dict) and isinstance(fresh, dict):
-        if committed.keys() != fresh.keys():
-            return [f"{where}: keys {sorted(committed)} != {sorted(fresh)}"]
-        return [d for k in committed for d in _differences(committed[k], fresh[k], f"{where}.{k}")]
-    if isinstance(committed, list) and isinstance(fresh, list):
-        if len(committed) != len(fresh):
-            return [f"{where}: {len(committed)} items != {len(fresh)}"]
-        pairs = zip(committed, fresh)
-        return [d for i, (a, b) in enumerate(pairs) for d in _differences(a, b, f"{where}[{i}]")]
-    if isinstance(committed, float) or isinstance(fresh, float):
-        close = math.isclose(committed, fresh, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
-        return [] if close else [f"{where}: {committed!r} != {fresh!r}"]
-    return [] if committed == fresh else [f"{where}: {committed!r} != {fresh!r}"]
+    return differences(committed, fresh, TOLERANCE)
 
 
 @pytest.fixture(scope="module")

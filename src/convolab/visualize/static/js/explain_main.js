@@ -9,7 +9,7 @@ import { decodeBytes, drawMap, isVector, mapsOf, toBytes } from "./explain_maps.
 import { INPUT, buildNet, run, softmax } from "./explain_net.js";
 import { Overview } from "./explain_overview.js";
 import { modelInput } from "./explain_prep.js";
-import { arithmetic, readoutHtml, receptiveBox } from "./explain_readout.js";
+import { arithmetic, cellBox, readoutHtml } from "./explain_readout.js";
 
 const $ = (sel) => document.querySelector(sel);
 const TOP = 5;
@@ -187,17 +187,20 @@ class Page {
     const [c, h, w] = this.spec.input.shape;
     const canvas = $("#field");
     drawInputPicture(canvas, this.result.input.bytes, [c, h, w]);
-    const box = receptiveBox(this.spec.layers[layer].field, cell, [h, w]) ?? [[0, h - 1], [0, w - 1]];
+    const { box, how } = cellBox(this.spec.layers, layer, cell, [h, w]);
     this.box = box;
     const frame = $("#field-box");
+    frame.hidden = !box;
+    $("#field-text").textContent = box === null
+      ? "receptive field unknown: an operator on the way has no fixed window"
+      : `receptive field${how === "whole" ? " (a dense layer or a mean sees it all)" : ""}: rows ` +
+        `${box[0][0]}–${box[0][1]}, columns ${box[1][0]}–${box[1][1]} of the ${h}×${w} input`;
+    if (!box) return;
     const scale = canvas.getBoundingClientRect().width / w;
     Object.assign(frame.style, {
       left: `${box[1][0] * scale}px`, top: `${box[0][0] * scale}px`,
       width: `${(box[1][1] - box[1][0] + 1) * scale}px`, height: `${(box[0][1] - box[0][0] + 1) * scale}px`,
     });
-    $("#field-text").textContent = this.spec.layers[layer].field
-      ? `receptive field: rows ${box[0][0]}–${box[0][1]}, columns ${box[1][0]}–${box[1][1]} of the ${h}×${w} input`
-      : "receptive field: the whole input";
   }
 
   async drawChannel(layer, cell) {

@@ -146,7 +146,7 @@ export function readoutHtml(steps, name) {
 }
 
 // The input rows and columns one cell sees: [[first, last] per dimension], cut to the input,
-// from its layer's receptive field [[size, jump, start] per dimension]; null without one.
+// from its layer's receptive field [[size, jump, start] per dimension].
 export function receptiveBox(field, cell, inputSize) {
   if (!field) return null;
   const [y, x] = cell.slice(-2);
@@ -154,4 +154,25 @@ export function receptiveBox(field, cell, inputSize) {
     const first = start + [y, x][d] * jump;
     return [Math.max(0, first), Math.min(inputSize[d] - 1, first + size - 1)];
   });
+}
+
+// The box of cell `cell` of layer `index`, and how it is known: "field" (its layer's
+// receptive field), "window" (an adaptive pooling with uneven windows: the union of the boxes
+// of the cells its window reads), "whole" (a dense layer or a global mean sees everything),
+// or "unknown" (an operator without a fixed window on the way; box null).
+export function cellBox(layers, index, cell, inputSize) {
+  const layer = layers[index];
+  const whole = [[0, inputSize[0] - 1], [0, inputSize[1] - 1]];
+  if (layer.field) return { box: receptiveBox(layer.field, cell, inputSize), how: "field" };
+  if (layer.kind === "dense" || layer.kind === "mean") return { box: whole, how: "whole" };
+  const from = layer.inputs[0];
+  if (layer.kind !== "adaptive" || from < 0) return { box: from < 0 ? whole : null, how: from < 0 ? "whole" : "unknown" };
+  const [c, oy, ox] = cell;
+  const [, h, w] = layers[from].shape;
+  const [, ho, wo] = layer.shape;
+  const span = (i, n, out) => [Math.floor((i * n) / out), Math.ceil(((i + 1) * n) / out) - 1];
+  const [r0, r1] = span(oy, h, ho), [q0, q1] = span(ox, w, wo);
+  const a = cellBox(layers, from, [c, r0, q0], inputSize), b = cellBox(layers, from, [c, r1, q1], inputSize);
+  if (!a.box || !b.box) return { box: null, how: "unknown" };
+  return { box: [0, 1].map((d) => [Math.min(a.box[d][0], b.box[d][0]), Math.max(a.box[d][1], b.box[d][1])]), how: "window" };
 }
