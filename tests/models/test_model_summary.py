@@ -68,6 +68,11 @@ def test_layer_macs_grouped_and_transposed_against_closed_forms():
     up = torch.nn.ConvTranspose2d(8, 4, 3, stride=2)
     assert layer_macs(up, (x,), up(x)) == x.numel() * 4 * 9
     assert layer_macs(torch.nn.ReLU(), (x,), x) == 0
+    # a bare tensor is refused: its first row would be read as an unbatched input
+    with pytest.raises(TypeError, match=r"inputs must be a tuple .* got a Tensor of shape"):
+        layer_macs(conv, x)
+    with pytest.raises(TypeError, match=r"module must be a torch\.nn\.Module"):
+        layer_macs(torch.relu, (x,))
 
 
 def test_table_and_repr():

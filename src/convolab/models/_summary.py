@@ -12,7 +12,15 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from convolab._args import InputError, as_choice, invalid, is_int, is_sequence, wrong_type
+from convolab._args import (
+    InputError,
+    InvalidTypeError,
+    as_choice,
+    invalid,
+    is_int,
+    is_sequence,
+    wrong_type,
+)
 from convolab.models._memory import OPTIMIZERS, TrainingMemory, training_memory
 from convolab.models._rows import ModelSummary, SummaryRow, make_rows, subtree
 from convolab.models._walk import Walk, walk_on
@@ -28,8 +36,15 @@ def layer_macs(module: nn.Module, inputs: tuple, output: torch.Tensor | None = N
     needed.
     """
     del output  # the count does not depend on it
-    records = walk_on(module, tuple(inputs[0].shape), torch.device("meta")).records
-    return subtree(records, "", "macs")
+    if not isinstance(module, nn.Module):
+        raise wrong_type("module", module, "a torch.nn.Module")
+    expected = "a tuple whose first item is the input tensor, as a forward hook receives it"
+    if isinstance(inputs, torch.Tensor):  # its repr would flood the message
+        shape = tuple(inputs.shape)
+        raise InvalidTypeError(f"inputs must be {expected}, got a Tensor of shape {shape}")
+    if not is_sequence(inputs) or not inputs or not isinstance(inputs[0], torch.Tensor):
+        raise wrong_type("inputs", inputs, expected)
+    return subtree(_walk(module, tuple(inputs[0].shape)).records, "", "macs")
 
 
 def _input_size(input_size) -> tuple[int, ...]:
