@@ -179,6 +179,8 @@ def test_pad_degenerate_shapes(shape, data, mode):
     ours = _run_ours(lambda: cf.pad(x, widths, mode=mode))
     if ref is not None and ours is None and mode == "circular":
         return  # torch's uninitialised reads (checked in test_torch_conformance)
+    if ref is None and ours is not None and ours.size == 0 and mode == "reflect":
+        return  # torch's 1-D reflection pad refuses the empty result its 2-D and 3-D return
     if ref is not None and ours is not None:
         ref = ref.reshape(ours.shape) if ref.numel() == ours.size else ref
     if ref is not None and ours is not None and ref.numel() and not np.isin(ref, x).all():

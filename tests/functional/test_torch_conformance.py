@@ -136,8 +136,13 @@ def test_negative_padding_in_every_mode_as_torch(n, lo, hi, mode):
     try:
         ref = F.pad(t(x), (lo, hi), mode=mode).numpy()
     except RuntimeError:
-        with pytest.raises(ValueError, match="pad must be"):
-            cf.pad(x, (lo, hi), mode=mode)
+        try:
+            ours = cf.pad(x, (lo, hi), mode=mode)
+        except ValueError as error:
+            assert str(error).startswith("pad must be")
+            return
+        # the one refusal convolab does not share: torch's 2-D and 3-D pads return it
+        assert mode == "reflect" and ours.shape == (1, 1, 0), (mode, ours.shape)
         return
     np.testing.assert_array_equal(cf.pad(x, (lo, hi), mode=mode), ref)
 

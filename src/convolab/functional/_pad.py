@@ -75,8 +75,8 @@ def check_padding(shape, pairs: Pairs, mode: str, name: str = "padding") -> None
 
     'reflect' pads less than the axis, 'symmetric' and 'circular' at most the axis, and
     'circular' also at most what the crops leave (beyond, torch reads uninitialised memory:
-    refused here). 'constant' and 'circular' may crop an axis to nothing, the other modes
-    leave at least one cell.
+    refused here). Crops may leave an empty axis, but for 'replicate' (as torch's 2-D and
+    3-D pads; its 1-D reflection pad alone refuses an empty result).
     """
     shown = as_torch_tuple(pairs) if name == "pad" else pairs
     lead = len(shape) - len(pairs)
@@ -92,7 +92,7 @@ def check_padding(shape, pairs: Pairs, mode: str, name: str = "padding") -> None
             raise invalid(name, shown, f"a crop of at most the input size {where}")
         if mode == "circular" and out > 0 and max(lo, hi, 1) > kept:
             raise invalid(name, shown, f"at most {max(kept, 0)} after the crops {where}")
-        if mode not in ("constant", "circular") and out < 1:
+        if mode == "replicate" and out < 1:
             raise invalid(name, shown, f"padding that leaves at least one cell {where}")
 
 

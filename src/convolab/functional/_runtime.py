@@ -93,14 +93,18 @@ def copyto(dst: np.ndarray, src: np.ndarray) -> None:
     split_apply(np.copyto, (dst, src), axis, dst.nbytes)
 
 
-def run_stripes(work: Callable[[slice], None], stripes: Sequence[slice], threads=None) -> None:
+def run_stripes(work: Callable[[slice], None], stripes: Sequence, threads=None) -> None:
     """Call ``work(stripe)`` for every stripe, split in runs of neighbours, one per thread,
-    with BLAS on one thread meanwhile (``threads``: at most this many; default one per CPU)."""
+    with BLAS on one thread meanwhile (``threads``: at most this many; default one per CPU).
+    A single stripe runs in the calling thread with BLAS on all its threads."""
     threads = min(threads or workers(), len(stripes))
+    if len(stripes) == 1:
+        work(stripes[0])
+        return
     runs = [stripes[i * len(stripes) // threads : (i + 1) * len(stripes) // threads]
             for i in range(threads)]  # fmt: skip
 
-    def run(part: Sequence[slice]) -> None:
+    def run(part: Sequence) -> None:
         for stripe in part:
             work(stripe)
 
