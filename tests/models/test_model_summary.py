@@ -87,8 +87,10 @@ def test_table_and_repr():
 def test_errors():
     with pytest.raises(ValueError, match=r"input_size must be a shape \(N, C, H, W\)"):
         summary(create_model("lenet5"))
-    with pytest.raises(ValueError, match=r"input_size must be a shape"):
+    with pytest.raises(ValueError, match=r"input_size must be \(N, C, H, W\) for lenet5"):
         summary("lenet5", (32, 32))
+    with pytest.raises(ValueError, match=r"must be \(N, C, H, W\) for resnet18, got \(3, 224"):
+        summary("resnet18", (3, 224, 224))  # no batch: its 224 rows were taken for channels
     with pytest.raises(ValueError, match=r"depth must be an int >= 1, got 0"):
         summary("lenet5", depth=0)
     with pytest.raises(TypeError, match=r"model must be a torch\.nn\.Module"):

@@ -64,6 +64,8 @@ def _model_and_input(model_or_name, input_size, **kwargs):
         info = model_info(model_or_name)
         if input_size is not None:
             input_size = _input_size(input_size)
+            if len(input_size) != 2 + len(info.input_size):  # the zoo takes (N, C, H, W)
+                raise invalid("input_size", input_size, f"(N, C, H, W) for {model_or_name}")
             kwargs.setdefault("in_channels", input_size[1])  # build for the input's channels
         with torch.device("meta"):
             model = create_model(model_or_name, **kwargs)
