@@ -8,8 +8,9 @@ quarter of its peak), plus the bytes its workspace moves:
 
 * gemm:     ``2*N*O*L*Cg*K`` flops (rows: the Og output channels) + im2col bytes
 * direct:   the same flops in K products + one input copy and one output update per offset
-* winograd: ``4^ndim`` products per tile of ``2^ndim`` outputs (4/9 of the 2-D flops on
-            whole tiles) + the transforms, per tile element of input and output
+* winograd: ``(m+2)^ndim`` products per tile of ``m^ndim`` outputs (F(m, 3), m = 2 or 4:
+            4/9 or 1/4 of the 2-D flops on whole tiles) + the transforms, per tile element
+            of input and output
 * fft:      ``5 F log2 F`` flops per transform for ``N*C + N*O + O*Cg`` transforms and the
             per-frequency complex products
 
@@ -31,7 +32,7 @@ import math
 import numpy as np
 
 from convolab.functional._runtime import workers
-from convolab.functional._winograd import winograd_applies
+from convolab.functional._winograd import tile_size, winograd_applies
 from convolab.shape import Geometry, conv_geometry
 
 GEMM_FLOPS = 9.5e10  # float32 sgemm, flop/s, for well-shaped products
@@ -65,10 +66,11 @@ def estimates(x_shape, w_shape, geometry: Geometry, groups: int, itemsize: int) 
     updates = n * (c + o) * k * cells * itemsize
     direct = flops / (peak * thin) + updates / COPY_BYTES + CALL_SECONDS * k * groups
     winograd = math.inf
-    if winograd_applies(geometry):
-        tiles = n * math.prod([-(-o_ // 2) for o_ in geometry.out]) * 4 ** len(size)
-        winograd = 2.0 * tiles * o * cg / (peak * thin * cg / (cg + THIN))
-        winograd += tiles * (c + o) * TILE_SECONDS
+    if winograd_applies(geometry):  # F(m, 3): a^ndim products per tile of m^ndim outputs
+        m = tile_size(geometry.out)
+        cells = n * math.prod([-(-o_ // m) for o_ in geometry.out]) * (m + 2) ** len(size)
+        winograd = 2.0 * cells * o * cg / (peak * thin * cg / (cg + THIN))
+        winograd += cells * (c + o) * TILE_SECONDS
     # FFT: every cell of the padded input is computed whatever the stride (then sampled);
     # rfft keeps about half the frequencies for the per-frequency products
     transforms = 5.0 * f * max(math.log2(f), 1) * (n * c + n * o + o * cg)
