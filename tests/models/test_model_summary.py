@@ -184,6 +184,27 @@ def test_work_of_a_forward_with_no_tensor_output_still_has_its_row():
     assert row.kernel == (3, 3) and row.receptive_field is None
 
 
+class DataDependent(torch.nn.Module):
+    """Reads a value out of a tensor, which the meta device cannot give."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(1, 2, 3)
+
+    def forward(self, x):
+        y = self.conv(x)  # (N, 2, H - 2, W - 2)
+        return y * float(y.detach().mean())  # .item() under the hood
+
+
+def test_a_pass_the_meta_device_cannot_run_falls_back_to_the_model_device():
+    model = DataDependent()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    result = summary(model, (1, 1, 6, 6))
+    assert result.total_macs == 16 * 2 * 9
+    assert result.rows[0].receptive_field == (3, 3)
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+
+
 def test_to_dict_is_json():
     import json
 
