@@ -33,3 +33,8 @@ def save_screenshot(page, directory: Path, name: str) -> Path:
     if NOTES_SCREENS.is_dir():
         shutil.copy(path, NOTES_SCREENS / path.name)
     return path
+
+
+def apply_setting(page, base: dict, **changes) -> dict:
+    """Apply ``base`` with ``changes`` through the page's test hook; its summary snapshot."""
+    return page.evaluate("s => convolabVis.apply(s)", {**base, **changes})

@@ -275,3 +275,30 @@ def window_positions(geo: dict, oy: int, ox: int) -> list:
     window = CF.sliding_windows(grid, geo["kernel"], geo["stride"], geo["dilation"])
     ys, xs = window[0, 0, oy, ox].ravel(), window[0, 1, oy, ox].ravel()
     return sorted(zip(ys.tolist(), xs.tolist()))
+
+
+def expected_error(s: dict, answer) -> str | None:
+    """The message the page must show, from the library, or None for a valid setting."""
+    if isinstance(answer, str):
+        return answer
+    if not s["transposed"]:
+        return functional_error(s)
+    return None
+
+
+def check_summary(snap: dict, s: dict) -> tuple | None:
+    """The page's summary of setting ``s`` against the library: its message, or its sizes."""
+    answer = shape_answer(s)
+    message = expected_error(s, answer)
+    if message is not None:
+        assert snap["error"] == message, s
+        return None
+    out, pads, lines = answer
+    if max(out) > 256:  # the page draws at most 256 cells a side and says so
+        assert snap["error"].startswith("output size must be at most 256"), s
+        return None
+    assert snap["error"] is None, (s, snap["error"])
+    assert tuple(int(v) for v in snap["outSize"].split(" × ")) == out, s
+    assert snap["padding"] == ", ".join(repr(tuple(p)) for p in pads), s
+    assert snap["formula"] == lines, s
+    return out, pads
