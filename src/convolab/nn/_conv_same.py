@@ -54,9 +54,7 @@ class _PaddedConv:
         kernel = as_tuple(kernel_size, n, "kernel_size", minimum=1)
         strides = as_tuple(stride, n, "stride", minimum=1)
         dilations = as_tuple(dilation, n, "dilation", minimum=1)
-        static = None
-        if self._padding == "causal" or all(s == 1 for s in strides):  # any W: take W = 1
-            static = conv_geometry((1,) * n, kernel, strides, self._padding, dilations).pads
+        static = self._static_pairs(kernel, strides, dilations)
         symmetric = static is not None and all(lo == hi for lo, hi in static)
         super().__init__(
             in_channels,
@@ -75,6 +73,14 @@ class _PaddedConv:
         self._per_call = static is None
         self._static_pad = flat_pad(static) if static is not None and not symmetric else None
         self.pairs = static  # (before, after) per dimension, None when per call
+
+    def _static_pairs(self, kernel, strides, dilations):
+        """The pairs when they do not depend on the input size (causal, or 'same' at stride
+        1: read off the geometry of a 1-cell input), else None."""
+        if self._padding == "causal" or all(s == 1 for s in strides):
+            ones = (1,) * len(kernel)
+            return conv_geometry(ones, kernel, strides, self._padding, dilations).pads
+        return None
 
     @property
     def same_pairs(self):
