@@ -78,7 +78,8 @@ def _dense_gradient(call, args):
     """The operator of ``call`` on ``args``, a max pooling as an average over the same
     window: a maximum passes the gradient to one cell, an average to all it reads."""
     if call.name.startswith("max_pool2d"):
-        x, kernel, stride, padding, dilation, ceil = args[:6]
+        defaults = [None, None, [], [0], [1], False]  # aten leaves trailing defaults out
+        x, kernel, stride, padding, dilation, ceil = list(args) + defaults[len(args) :]
         assert list(dilation) in ([1, 1], [1]), "a dilated max pooling has no average twin"
         return torch.ops.aten.avg_pool2d(x, kernel, stride, padding, ceil, True)
     out = call.func(*args, **call.kwargs)

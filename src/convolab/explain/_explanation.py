@@ -221,6 +221,8 @@ class Explanation:
 
     def runs_in_page(self) -> str | None:
         """None when a saved page can compute this model; else why it cannot."""
+        if self.inputs.preprocess is None:
+            return "a transform the page cannot run"
         return runs_in_page(self.model, self._pass.layers, self.macs())
 
     def examples_run(self) -> list[dict]:

@@ -8,7 +8,8 @@ import { decodeBytes } from "./explain_maps.js";
 import { inverted, lightBackground } from "./explain_prep.js";
 
 const DRAWN = 256; // CSS pixels of the canvas side
-const BRUSH = 0.09; // brush diameter, as a share of the canvas side
+const BRUSH = 0.09; // brush diameter, as a share of the canvas side (MNIST strokes: 2-3 of 28)
+const BRUSH_CELLS = 1.6; // and at least this many cells (the 8x8 digits' strokes)
 
 export class InputPanel {
   constructor(root, input, onImage) {
@@ -74,7 +75,7 @@ export class InputPanel {
   stroke([x1, y1], [x2, y2]) {
     const ctx = this.ctx;
     ctx.strokeStyle = this.ink;
-    ctx.lineWidth = BRUSH * this.canvas.width;
+    ctx.lineWidth = Math.max(BRUSH * this.canvas.width, BRUSH_CELLS * this.factor);
     ctx.lineCap = "round";
     ctx.beginPath();
     ctx.moveTo(x1, y1);

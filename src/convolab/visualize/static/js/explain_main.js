@@ -164,7 +164,13 @@ class Page {
     return i === INPUT ? "the input" : this.spec.layers[i].name;
   }
 
-  async select(layer, cell) {
+  // Show what made `cell` of `layer`; page.selecting is the promise of the last one.
+  select(layer, cell) {
+    this.selecting = this.showCell(layer, cell);
+    return this.selecting;
+  }
+
+  async showCell(layer, cell) {
     this.selected = [layer, cell];
     this.overview.select(layer);
     const spec = this.spec.layers[layer];
@@ -309,7 +315,12 @@ async function boot() {
     settled: async () => { while (page.busy) await page.busy; },
     image: () => page.image && { ...page.image, data: Array.from(page.image.data) },
     result: () => page.result && { probabilities: Array.from(page.result.probabilities), top: page.result.top },
-    select: async (layer, cell) => { await page.select(layer, cell); return { steps: page.steps, numbers: page.numbers, box: page.box }; },
+    selection: async () => {
+      await page.selecting;
+      const [layer, cell] = page.selected ?? [null, null];
+      return { layer, cell, steps: page.steps, numbers: page.numbers, box: page.box };
+    },
+    select: async (layer, cell) => { await page.select(layer, cell); return window.convolabExplain.selection(); },
     feed: (image) => page.feed({ ...image, data: Uint8Array.from(image.data) }, "test"),
     timings: () => page.timings,
   };

@@ -8,6 +8,7 @@ import { drawInput, drawMap, isVector } from "./explain_maps.js";
 import { INPUT } from "./explain_net.js";
 
 export const SHOWN = 8; // maps a column shows before "all channels"
+const SHOWN_BELOW = 3; // maps of a branch column (below the main row)
 const VECTOR_ROWS = 32; // cells of a vector column per strip
 const VECTOR_CELL = 5; // CSS pixels of a vector cell
 
@@ -136,7 +137,7 @@ export class Overview {
     const { col, maps } = this.columns[i];
     const layer = this.spec.layers[i];
     const vector = isVector(layer.shape);
-    const count = vector ? 1 : Math.min(m.channels, SHOWN);
+    const count = vector ? 1 : Math.min(m.channels, this.place[i].lane ? SHOWN_BELOW : SHOWN);
     const cols = this.columns[i];
     if (cols.canvases.length !== count) {
       maps.replaceChildren();
@@ -147,7 +148,7 @@ export class Overview {
         maps.append(canvas);
         return canvas;
       });
-      if (!vector && layer.shape[0] > SHOWN) {
+      if (!vector && layer.shape[0] > count) {
         const more = el("button", "more", `all ${layer.shape[0]} channels`);
         more.type = "button";
         more.addEventListener("click", () => this.handlers.onAll(i));

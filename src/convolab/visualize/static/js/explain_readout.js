@@ -78,8 +78,15 @@ function esc(text) {
   return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 }
 
+// A short form for the cells of a grid (4 significant digits); the full value on hover.
+function short(v) {
+  if (v === null || v === undefined) return "·";
+  const a = Math.abs(v);
+  return v === 0 ? "0" : a >= 1e-3 && a < 1e4 ? String(Number(v.toPrecision(4))) : v.toExponential(2);
+}
+
 function grid(values, cls = "") {
-  const rows = values.map((row) => `<tr>${row.map((v) => `<td>${fmt(v)}</td>`).join("")}</tr>`);
+  const rows = values.map((row) => `<tr>${row.map((v) => `<td title="${fmt(v)}">${short(v)}</td>`).join("")}</tr>`);
   return `<table class="nums ${cls}">${rows.join("")}</table>`;
 }
 
