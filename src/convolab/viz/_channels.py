@@ -155,6 +155,17 @@ def _fit(fig: Figure, ax, width: float, height: float) -> None:
     ax.set_position((0.25 / fw, 0.1 / fh, 1 - 0.5 / fw, 1 - 1.1 / fh))
 
 
+def _channel_counts(in_channels, out_channels) -> tuple[int, int]:
+    """Both counts checked: ints from 1 to :data:`MAX_CHANNELS` (drawn as stacks)."""
+    counts = []
+    for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+        count = as_int(value, name, minimum=1)
+        if count > MAX_CHANNELS:
+            raise invalid(name, count, f"an int from 1 to {MAX_CHANNELS} (drawn as a stack)")
+        counts.append(count)
+    return counts[0], counts[1]
+
+
 def channels_figure(
     input_size=(8, 8),
     in_channels=3,
@@ -187,11 +198,7 @@ def channels_figure(
     """
     size = as_tuple(input_size, 2, "input_size", minimum=1)
     kernel = as_tuple(kernel_size, 2, "kernel_size", minimum=1)
-    channels = as_int(in_channels, "in_channels", minimum=1)
-    kernels = as_int(out_channels, "out_channels", minimum=1)
-    for name, value in (("in_channels", channels), ("out_channels", kernels)):
-        if value > MAX_CHANNELS:
-            raise invalid(name, value, f"an int from 1 to {MAX_CHANNELS} (drawn as a stack)")
+    channels, kernels = _channel_counts(in_channels, out_channels)
     geometry = shape.conv_geometry(size, kernel, stride, padding, dilation)
     out, lines = geometry.out, shape.explain_geometry(geometry)
     fig = new_figure(11, 5.6, dpi=100)
