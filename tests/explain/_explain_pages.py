@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 from contextlib import contextmanager
-from pathlib import Path
 
+from _browser_pages import new_page, save_screenshot
 from convolab.explain._server import make_server
 from convolab.visualize import server_url
 
-NOTES_SCREENS = Path("/work/notes/screens")  # where the lead looks, when it exists
+__all__ = ["click_map", "draw_stroke", "open_explain", "save_screenshot", "served", "settle"]
 
 
 def open_explain(browser, url: str, width: int = 1400, height: int = 900):
     """The page at ``url``, started and settled; console errors land in ``page.errors``."""
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.errors = []
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    page.goto(url)
+    page = new_page(browser, url, width, height)
     page.wait_for_selector("body[data-ready='1']", timeout=60_000)
     return page
 
@@ -52,15 +47,6 @@ def click_map(page, layer: int, channel: int, row: int, col: int, shape) -> None
     )
     settle(page)
     page.wait_for_function("document.querySelector('#readout').textContent.length > 0")
-
-
-def save_screenshot(page, directory: Path, name: str) -> Path:
-    """A full-page screenshot, and a copy in /work/notes/screens when that exists."""
-    path = directory / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    if NOTES_SCREENS.is_dir():
-        shutil.copy(path, NOTES_SCREENS / path.name)
-    return path
 
 
 @contextmanager

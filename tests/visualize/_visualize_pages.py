@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
+from _browser_pages import new_page, save_screenshot
 
-NOTES_SCREENS = Path("/work/notes/screens")  # where the lead looks, when it exists
+__all__ = ["apply_setting", "open_page", "save_screenshot", "show_image"]
 
 
 def open_page(browser, url: str, width: int = 1280, height: int = 800):
     """A page at ``url`` whose console errors and uncaught exceptions land in ``page.errors``."""
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.errors = []
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    page.goto(url)
+    page = new_page(browser, url, width, height)
     page.wait_for_function("window.convolabVis && window.convolabVis.image !== undefined")
     return page
 
@@ -24,15 +19,6 @@ def show_image(page, kernel: str) -> None:
     page.check("input[name=view][value=image]")
     page.evaluate("convolabVis.image.settled()")
     page.evaluate("name => convolabVis.image.setKernel(name)", kernel)
-
-
-def save_screenshot(page, directory: Path, name: str) -> Path:
-    """Save a full-page screenshot, and a copy in /work/notes/screens when that exists."""
-    path = directory / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    if NOTES_SCREENS.is_dir():
-        shutil.copy(path, NOTES_SCREENS / path.name)
-    return path
 
 
 def apply_setting(page, base: dict, **changes) -> dict:
