@@ -68,6 +68,24 @@ def _inside(filters: str, digit: str, maps: list[str]) -> str:
     )
 
 
+def _explain(ctx: DemoContext, result, source: str) -> str:
+    """The explain page of the trained LeNet-5, written beside the report and framed in."""
+    from convolab.explain import from_trained
+    from convolab.train import TrainedModel
+
+    path, url = ctx.asset("explain.html")
+    from_trained(TrainedModel(result.model, result.card, source)).save(path, overwrite=True)
+    return (
+        paragraph(
+            "Poke the network you just trained: draw a digit (or pick a held-out one) and every "
+            "map updates; click any cell to light its receptive field and see the arithmetic "
+            "that made it, every number PyTorch's; click a layer's name for its kernels (also "
+            f'<a href="{url}">on a page of its own</a>, and <code>convolab explain RUN_DIR</code>).'
+        )
+        + f'<iframe class="visualizer explain" src="{url}" title="explain LeNet-5"></iframe>\n'
+    )
+
+
 def training_section(ctx: DemoContext) -> str:
     from convolab.train import TrainConfig, fit
 
@@ -82,4 +100,5 @@ def training_section(ctx: DemoContext) -> str:
         alt="training curves",
         width=900,
     )
-    return _results(config, result) + curves + _inside(filters, digit, maps)
+    explain = _explain(ctx, result, "assets/lenet5")
+    return _results(config, result) + curves + explain + _inside(filters, digit, maps)
