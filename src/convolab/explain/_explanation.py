@@ -11,6 +11,7 @@ answers with, what a saved page embeds, and what ``convolab.explain`` returns.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,21 @@ class _Pass:
 
 def _structure(layers: list[Layer]) -> list[tuple]:
     return [(layer.name, layer.kind, layer.ops, layer.inputs, layer.shape) for layer in layers]
+
+
+@contextmanager
+def _idle_threads():
+    """torch's CPU threads set to the idle cores for one pass, then restored: on a 2-core
+    machine shared with other jobs, 2 threads made a ResNet-50 pass 2-10x slower than 1
+    (convolab.train._runtime's measurements and notes)."""
+    from convolab.train._runtime import idle_cores
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(idle_cores()[0])
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _index(value, name: str, count: int) -> int:
@@ -98,7 +114,8 @@ class Explanation:
         if x.dim() != 4:
             raise invalid("model input", tuple(x.shape), "an image batch (1, C, H, W)")
         try:
-            graph = watch(self.model, x)
+            with _idle_threads():
+                graph = watch(self.model, x)
         except InvalidValueError:
             raise
         except Exception as exc:  # the model cannot take this input: one line for the user
