@@ -47,6 +47,22 @@ def register(subparsers) -> None:
     p.add_argument(
         "size", type=int_tuple, nargs="?", default=None, help="input size W, e.g. 224 or 224x224"
     )
+    _add_layer_options(p)
+    p.add_argument(
+        "--receptive-field",
+        "-r",
+        type=layer_spec,
+        nargs="+",
+        metavar="K[/S[/P[/D]]]",
+        default=None,
+        help="a stack of convolutions or poolings, one KERNEL/STRIDE/PADDING/DILATION per "
+        "layer (stride 1, padding 0, dilation 1 when left out; a pooling's stride is given)",
+    )
+    p.set_defaults(func=run)
+
+
+def _add_layer_options(p: argparse.ArgumentParser) -> None:
+    """The options of one layer: kernel, stride, padding, dilation and its kind."""
     p.add_argument("--kernel", "-k", type=int_tuple, default=None, help="kernel size")
     p.add_argument(
         "--stride",
@@ -74,17 +90,6 @@ def register(subparsers) -> None:
         help="extra output cells of a transposed convolution (default 0)",
     )
     p.add_argument("--ceil-mode", action="store_true", help="pooling with ceil_mode=True")
-    p.add_argument(
-        "--receptive-field",
-        "-r",
-        type=layer_spec,
-        nargs="+",
-        metavar="K[/S[/P[/D]]]",
-        default=None,
-        help="a stack of convolutions or poolings, one KERNEL/STRIDE/PADDING/DILATION per "
-        "layer (stride 1, padding 0, dilation 1 when left out; a pooling's stride is given)",
-    )
-    p.set_defaults(func=run)
 
 
 def check_dimensions(size: tuple[int, ...], options: dict[str, tuple[int, ...]]) -> None:
