@@ -152,7 +152,7 @@ def test_refuses_to_overwrite_a_run_and_to_resume_with_other_settings(short_run)
     with pytest.raises(FileExistsError, match=r"already holds a run.*--resume.*--force"):
         fit(TrainConfig(epochs=4, out=str(short_run.run_dir)))
     with pytest.raises(ValueError, match=r"cannot resume .* lr differ"):
-        fit(TrainConfig(epochs=4, lr=0.1, out=str(short_run.run_dir), resume=True))
+        fit(TrainConfig(epochs=4, lr=0.3, out=str(short_run.run_dir), resume=True))
 
 
 @pytest.mark.parametrize(

@@ -32,8 +32,9 @@ def _results(config, result) -> str:
         "<code>convolab train lenet5</code> with its defaults: LeNet-5 (tanh, average "
         "pooling, LeCun et al. 1998) on scikit-learn's 1,797 real 8×8 digits resized to "
         f"32×32, a stratified split, {len(result.history)} epochs of "
-        f"{OPTIMIZERS[config.optimizer]} with {SCHEDULES[config.schedule]} and light "
-        "augmentation, on this machine's CPU while the page was made."
+        f"{OPTIMIZERS[config.optimizer]} with {SCHEDULES[config.schedule]}, the digits "
+        "shifted by whole pixels as augmentation, on this machine's CPU while the page was "
+        "made."
     ) + (
         f'<p>Test accuracy: <span class="big" id="test-accuracy">'
         f"{100 * result.test.accuracy:.2f}%</span> on {result.test.count} held-out digits, "
