@@ -2,13 +2,14 @@
 
 The layer suite (LeNet-5 C1/C3 at batch 64; AlexNet conv1-5, VGG-16 conv1_1/3_1/5_1,
 ResNet-50's stem, a 1x1, a 3x3 and a stride-2 3x3 at batch 8 from a 224 input) lives in
-``convolab.bench.SUITE``. Both engines run float32 on the same 2 threads in one process;
-times are medians. Per layer: forward time of each, ratio, convolab's GFLOP/s, its peak
-extra memory (tracemalloc) and the method 'auto' chose; then backward (input, weight and
-bias gradients against torch.autograd) and the geometric-mean ratios.
+``convolab.report._conv_suite.SUITE``, timed with ``convolab._timing`` (interleaved rounds).
+Both engines run float32 on the same 2 threads in one process; times are medians. Per layer:
+forward time of each, ratio, convolab's GFLOP/s, its peak extra memory (tracemalloc) and the
+method 'auto' chose; then backward (input, weight and bias gradients against torch.autograd)
+and the geometric-mean ratios.
 
-Targets (issue 3): forward geo-mean ratio convolab/torch <= 1.5 (stretch 1.0), no layer
-worse than 3x, backward geo-mean <= 2.0.
+Targets (issue 15): forward geometric-mean ratio convolab/torch <= 1.25, no layer over 2.5x
+(issue 3's: <= 1.5, no layer over 3x, backward geometric mean <= 2.0).
 
 Run: ``.venv/bin/python benchmarks/conv_suite.py [--quick] [--no-backward] [--methods]``.
 ``--methods`` prints instead the single-thread process time of every method per layer,
@@ -18,35 +19,15 @@ the data the cost model of ``method='auto'`` is calibrated on.
 from __future__ import annotations
 
 import argparse
-import os
+
+from convolab._timing import environment, pin_threads
 
 THREADS = 2
 
 
-def _pin_threads() -> None:
-    """Two CPUs and two threads for every library, set before they start their pools."""
-    cpus = sorted(os.sched_getaffinity(0))
-    if len(cpus) > THREADS:
-        os.sched_setaffinity(0, cpus[:THREADS])
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(THREADS)
-
-
-def _print_environment() -> None:
-    import numpy as np
-    from threadpoolctl import threadpool_info
-
-    blas = [
-        f"{i['internal_api']} {i['version']} ({i.get('architecture')})"
-        for i in threadpool_info()
-        if i["user_api"] == "blas"
-    ]
-    env = {v: os.environ.get(v, "unset") for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
-    print(f"numpy {np.__version__}, BLAS: {', '.join(blas)}; {env}; {THREADS} threads")
-
-
 def _print_suite(quick: bool, backward: bool) -> None:
-    from convolab.bench import geometric_mean, run_suite
+    from convolab._timing import geometric_mean
+    from convolab.report._conv_suite import run_suite
 
     head = (
         f"{'layer':22} {'method':8} {'torch ms':>9} {'ours ms':>9} {'ratio':>6} "
@@ -76,7 +57,7 @@ def _print_suite(quick: bool, backward: bool) -> None:
 
 
 def _print_methods() -> None:
-    from convolab.bench import time_methods
+    from convolab.report._conv_suite import time_methods
 
     print(
         f"{'input':20} {'weight':20} {'s':>2} {'p':>2} {'auto':8} "
@@ -98,8 +79,8 @@ def main() -> None:
     parser.add_argument("--no-backward", action="store_true", help="forward pass only")
     parser.add_argument("--methods", action="store_true", help="every method, one thread")
     args = parser.parse_args()
-    _pin_threads()
-    _print_environment()
+    pin_threads(THREADS)
+    print(environment(THREADS))
     if args.methods:
         _print_methods()
     else:

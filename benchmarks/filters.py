@@ -4,8 +4,9 @@ Images: 1024x1024 grayscale float32 and 1024x1024 RGB uint8 (random values; spee
 depend on them). Kernels of size 3, 5, 9, 15, 31, 63: a Gaussian and a box (separable, though
 filter2D and scipy.ndimage.correlate are not told so) and a random non-separable one. Border
 'reflect' (cv2.BORDER_REFLECT). Every library gets 2 threads (2 CPUs pinned when the machine
-has more). Medians of repeated runs; scipy at large sizes is slow, so it is repeated fewer
-times (at least once).
+has more). convolab and OpenCV are timed in interleaved rounds (``convolab._timing``),
+medians; scipy at large sizes is slow (seconds a call), so it is timed alone, fewer times
+(at least once).
 
 Targets (issue 5): faster than scipy.ndimage at every size; within 2x of OpenCV for sizes
 >= 15; separable kernels within 3x of OpenCV at every size.
@@ -21,39 +22,11 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import time
+
+from convolab._timing import interleaved, pin_threads
 
 THREADS = 2
 SIZES = (3, 5, 9, 15, 31, 63)
-
-
-def _pin_threads() -> None:
-    """Two CPUs and two threads for every library, set before they start their pools."""
-    cpus = sorted(os.sched_getaffinity(0))
-    if len(cpus) > THREADS:
-        os.sched_setaffinity(0, cpus[:THREADS])
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(THREADS)
-
-
-def _median_ms(fn, budget_s: float, max_reps: int) -> tuple[float, float]:
-    """(median, best) wall time in ms, after a pause that lets the previous library's
-    spinning worker threads go to sleep (:data:`convolab.bench.SETTLE_SECONDS`)."""
-    from convolab.bench import SETTLE_SECONDS
-
-    time.sleep(SETTLE_SECONDS)
-    t = time.perf_counter()
-    fn()  # warm-up (plans, caches); a call slower than the budget is its own sample
-    first = time.perf_counter() - t
-    if first > budget_s:
-        return 1e3 * first, 1e3 * first
-    times = []
-    start = time.perf_counter()
-    while len(times) < max_reps and (not times or time.perf_counter() - start < budget_s):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return 1e3 * statistics.median(times), 1e3 * min(times)
 
 
 def _kernels(size: int, rng):
@@ -70,7 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="sizes 3, 15, 63; fewer repeats")
     args = parser.parse_args()
-    _pin_threads()
+    pin_threads(THREADS)
     import cv2
     import numpy as np
     from threadpoolctl import threadpool_limits
@@ -125,8 +98,9 @@ def main() -> None:
 
 
 def _time_three(image, kernel, budget: float, reps: int):
-    """(median, best) ms of convolab, cv2.filter2D and scipy.ndimage.correlate on one case,
-    and the largest difference between convolab's and OpenCV's outputs."""
+    """(median, best) ms of convolab, cv2.filter2D (the two in interleaved rounds) and
+    scipy.ndimage.correlate on one case, and the largest difference between convolab's and
+    OpenCV's outputs."""
     import cv2
     import numpy as np
     import scipy.ndimage as ndi
@@ -135,14 +109,26 @@ def _time_three(image, kernel, budget: float, reps: int):
 
     k32 = kernel.astype(np.float32)
     scipy_kernel = kernel if image.ndim == 2 else kernel[:, :, None]  # same kernel per channel
-    ours = _median_ms(lambda: filter_image(image, kernel), budget, reps)
-    cv = _median_ms(
-        lambda: cv2.filter2D(image, -1, k32, borderType=cv2.BORDER_REFLECT), budget, reps
+    ours, cv = interleaved(
+        (
+            lambda: filter_image(image, kernel),
+            lambda: cv2.filter2D(image, -1, k32, borderType=cv2.BORDER_REFLECT),
+        ),
+        budget,
+        min_rounds=3,
+        max_rounds=reps,
     )
-    sp = _median_ms(lambda: ndi.correlate(image, scipy_kernel, mode="reflect"), budget, reps)
+    (sp,) = interleaved(  # scipy alone: up to seconds a call, timed once or twice
+        (lambda: ndi.correlate(image, scipy_kernel, mode="reflect"),),
+        budget,
+        min_rounds=1,
+        max_rounds=reps,
+        settle=0.0,
+    )
     ours_out = filter_image(image, kernel).astype(np.float64)
     cv_out = cv2.filter2D(image, -1, k32, borderType=cv2.BORDER_REFLECT).astype(np.float64)
-    return ours, cv, sp, float(np.abs(ours_out - cv_out).max())
+    summary = [(1e3 * statistics.median(t), 1e3 * min(t)) for t in (ours, cv, sp)]
+    return (*summary, float(np.abs(ours_out - cv_out).max()))
 
 
 def _targets(kernel_name: str, size: int, ours: float, cv: float, sp: float):

@@ -10,10 +10,10 @@ Run: ``.venv/bin/python benchmarks/signal_convolve.py [--quick]``.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
+
+from convolab._timing import compare
 
 # (len(a), len(v)): short pairs, then longer ones up to the issue's 100k x 100k.
 PAIRS = (
@@ -28,29 +28,6 @@ PAIRS = (
     (100_000, 100),
     (100_000, 100_000),
 )
-
-
-def _paired_medians(first, second, budget_s: float) -> tuple[float, float]:
-    """Median seconds per call of two calls, timed in alternating batches.
-
-    A batch repeats one call enough times to last ~1 ms (a single microsecond call is at
-    the mercy of the machine's state: timed one by one, the same call measures 1.5 or 3 us
-    from one run to the next), and the batches alternate so a slow spell hits both.
-    """
-    first(), second()  # warm-up
-    start = time.perf_counter()
-    first()
-    one = max(time.perf_counter() - start, 1e-7)
-    count = max(1, int(1e-3 / one))
-    rounds = max(3, min(200, int(budget_s / (2 * count * one))))
-    per_call = ([], [])
-    for _ in range(rounds):
-        for call, bucket in zip((first, second), per_call):
-            start = time.perf_counter()
-            for _ in range(count):
-                call()
-            bucket.append((time.perf_counter() - start) / count)
-    return statistics.median(per_call[0]), statistics.median(per_call[1])
 
 
 def main() -> None:
@@ -69,11 +46,15 @@ def main() -> None:
     for n, m in PAIRS:
         a, v = rng.standard_normal(n), rng.standard_normal(m)
         for mode in ("full", "same", "valid"):
-            ref, ours = _paired_medians(
-                lambda: np.convolve(a, v, mode),  # noqa: B023
+            result = compare(  # alternating batches of ~1 ms (a lone microsecond call
+                lambda: np.convolve(a, v, mode),  # noqa: B023  measures 1.5 or 3 us at random)
                 lambda: convolve(a, v, mode),  # noqa: B023
                 budget,
+                min_rounds=3,
+                max_rounds=200,
+                settle=0.0,
             )
+            ref, ours = result.first, result.second
             worst = min(worst, ref / ours)
             print(
                 f"{n:8} {m:8} {mode:>5} {1e3 * ref:10.4f} {1e3 * ours:12.4f} {ref / ours:8.2f}x",

@@ -35,6 +35,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from convolab._timing import interleaved, pin_threads
 from convolab.data import (
     Augment,
     BatchLoader,
@@ -54,8 +55,7 @@ CORES = 2
 
 
 def _pin_two_cores() -> None:
-    cpus = sorted(os.sched_getaffinity(0))[:CORES]
-    os.sched_setaffinity(0, cpus)
+    pin_threads(CORES)
 
 
 def _children_cpu() -> float:
@@ -142,12 +142,14 @@ def compare(model_name: str, batch: int, steps: int, epochs: int, repeats: int) 
     The two sides alternate which goes first, so drift in the machine's load hits both.
     """
     arrays = load_data("digits").train.subset(slice(0, batch * steps))
-    rates = {convolab_rate: [], plain_rate: []}
     convolab_rate(model_name, arrays, batch, 1, 1)  # warm-up: oneDNN kernels, allocator
-    for r in range(repeats):
-        for side in (convolab_rate, plain_rate)[:: 1 if r % 2 == 0 else -1]:
-            rates[side].append(side(model_name, arrays, batch, steps, epochs))
-    return statistics.median(rates[convolab_rate]), statistics.median(rates[plain_rate])
+
+    def seconds_per_image(side) -> float:  # the sides time themselves, set-up left out
+        return 1 / side(model_name, arrays, batch, steps, epochs)
+
+    sides = [partial(seconds_per_image, side) for side in (convolab_rate, plain_rate)]
+    ours, plain = interleaved(sides, min_rounds=repeats, clock=None)
+    return 1 / statistics.median(ours), 1 / statistics.median(plain)
 
 
 def _lenet_epoch_seconds(arrays: ImageArrays) -> float:

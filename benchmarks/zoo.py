@@ -36,6 +36,7 @@ import torch
 import torchvision
 from torch import nn
 
+from convolab._timing import compare, interleaved
 from convolab.models import create_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "models"))
@@ -115,22 +116,6 @@ def forward_backward(model: nn.Module, x: torch.Tensor):
     return step
 
 
-def interleaved(step_a, step_b, budget_s: float, max_reps: int) -> tuple[list, list]:
-    """Seconds of each run of two steps run alternately (a b, b a, ...); at least 5 pairs."""
-    step_a(), step_b()  # warm-up: allocator, oneDNN primitives
-    times: tuple[list, list] = ([], [])
-    start = time.perf_counter()
-    while len(times[0]) < 5 or (
-        len(times[0]) < max_reps and time.perf_counter() - start < budget_s
-    ):
-        order = (0, 1) if len(times[0]) % 2 == 0 else (1, 0)
-        for which in order:
-            t = time.perf_counter()
-            (step_a, step_b)[which]()
-            times[which].append(time.perf_counter() - t)
-    return times
-
-
 @dataclass(frozen=True)
 class Row:
     """One line of the table: median seconds of ours and of the reference."""
@@ -151,46 +136,23 @@ class Row:
     def verdict(self) -> str:
         """'met' when the whole interval is <= 1.02, 'missed' when it is all above, else
         'noise': the machine's run-to-run spread hides which side of 1.02 it is."""
-        if self.high <= TARGET:
-            return "met"
-        return "missed" if self.low > TARGET else "noise"
+        return "met" if self.high <= TARGET else "missed" if self.low > TARGET else "noise"
 
 
 TARGET = 1.02
 
 
-def median_interval(values: list[float], level: float = 0.95) -> tuple[float, float]:
-    """Distribution-free confidence interval of the median: the order statistics ``k`` and
-    ``n + 1 - k`` with ``P(Binomial(n, 1/2) < k) <= (1 - level) / 2`` (the sign test)."""
-    from scipy.stats import binom
-
-    ordered, n = sorted(values), len(values)
-    k = max(int(binom.ppf((1 - level) / 2, n, 0.5)), 1)  # 1-based rank
-    if binom.cdf(k - 1, n, 0.5) > (1 - level) / 2:  # too few values for this level
-        k = 1
-    return ordered[k - 1], ordered[n - k]
-
-
-def compare(names, budget_s: float, max_reps: int) -> list[Row]:
+def compare_models(names, budget_s: float, max_reps: int) -> list[Row]:
     rows = []
     for name in names:
         ours, reference, x = pair(name)
         same = same_operators(name, (2, *x.shape[1:]))
         for step, make in (("forward", forward), ("fwd+bwd", forward_backward)):
-            runs = interleaved(make(ours, x), make(reference, x), budget_s, max_reps)
-            mine, theirs = (statistics.median(r) for r in runs)
-            row = Row(
-                name,
-                step,
-                x.shape[0],
-                len(runs[0]),
-                mine,
-                theirs,
-                statistics.median(a / b for a, b in zip(*runs)),
-                *median_interval([a / b for a, b in zip(*runs)]),
-                min(runs[0]) / min(runs[1]),
-                same,
-            )
+            c = compare(make(ours, x), make(reference, x), budget_s, max_rounds=max_reps,
+                        settle=0.0)  # fmt: skip
+            mine, theirs = c.first, c.second
+            row = Row(name, step, x.shape[0], c.rounds, mine, theirs, c.ratio, *c.interval,
+                      c.minima, same)  # fmt: skip
             rows.append(row)
             print(
                 f"  {name:10s} {step:8s} ours {1e3 * mine:9.1f} ms  reference "
@@ -210,7 +172,8 @@ def channels_last_speedup(budget_s: float, max_reps: int) -> tuple[list, list]:
     last = create_model("resnet50").to(memory_format=torch.channels_last)
     last.load_state_dict(model.state_dict())
     x_last = x.contiguous(memory_format=torch.channels_last)  # same shape, NHWC strides
-    return interleaved(forward(model, x), forward(last, x_last), budget_s, max_reps)
+    calls = (forward(model, x), forward(last, x_last))
+    return interleaved(calls, budget_s, max_rounds=max_reps, settle=0.0)
 
 
 def _compile_child(queue, budget_s: float, max_reps: int) -> None:
@@ -223,7 +186,8 @@ def _compile_child(queue, budget_s: float, max_reps: int) -> None:
     with torch.no_grad():
         compiled(x)  # compilation happens here
     warm_up = time.perf_counter() - start
-    runs = interleaved(forward(model, x), forward(compiled, x), budget_s, max_reps)
+    calls = (forward(model, x), forward(compiled, x))
+    runs = interleaved(calls, budget_s, max_rounds=max_reps, settle=0.0)
     queue.put((warm_up, *(statistics.median(r) for r in runs)))
 
 
@@ -310,7 +274,7 @@ def main() -> None:
         f"torchvision {torchvision.__version__}; load average {os.getloadavg()[0]:.1f} on "
         f"{os.cpu_count()} CPUs (a load above {THREADS} means other processes add noise)"
     )
-    print_table(compare(names, budget, reps))
+    print_table(compare_models(names, budget, reps))
     skip = args.quick or args.no_compile
     print_resnet50_options(budget, reps, None if skip else args.compile_limit)
     print(f"total {time.perf_counter() - start:.0f} s")

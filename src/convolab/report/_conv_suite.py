@@ -1,13 +1,15 @@
 """The convolution benchmark: convolab.functional against torch on a fixed suite of real layers.
 
 :data:`SUITE` holds the layers as data; :func:`run_suite` times both engines side by side in
-one process (medians, both on the same number of threads) and returns one row per layer.
-``benchmarks/conv_suite.py`` prints the table; the demo report imports this module and runs
-it in quick mode. torch is imported inside the functions, so importing this module is cheap.
+one process (:mod:`convolab._timing`: interleaved rounds, medians, both on the same number of
+threads) and returns one row per layer. ``benchmarks/conv_suite.py`` prints the table; the
+report's performance section runs a few layers. torch is imported inside the functions, so
+importing this module is cheap.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import statistics
 import time
@@ -15,6 +17,8 @@ import tracemalloc
 from dataclasses import asdict, dataclass
 
 import numpy as np
+
+from convolab._timing import compare, interleaved
 
 
 @dataclass(frozen=True)
@@ -87,43 +91,6 @@ class Row:
         return {**asdict(self), "ratio_fwd": self.ratio_fwd, "ratio_bwd": self.ratio_bwd}
 
 
-def median_time(call, repeats: int, clock=time.perf_counter) -> float:
-    """Median time of ``call()`` over ``repeats`` runs, after one warm-up run."""
-    call()
-    times = []
-    for _ in range(repeats):
-        start = clock()
-        call()
-        times.append(clock() - start)
-    return statistics.median(times)
-
-
-# Each library keeps its worker threads spinning for a while after a call (OpenBLAS up to
-# ~0.1 s, OpenMP a few ms), stealing the CPUs from whatever runs next: timed back to back,
-# each engine would be measured on the other's leftovers. Blocks of calls are separated by
-# this pause, and the first call of a block, which wakes the engine's own threads, is not
-# timed: each engine is measured as in a loop of its own calls (a training loop).
-SETTLE_SECONDS = 0.15
-
-
-def paired_times(first, second, repeats: int, block: int = 3) -> tuple[float, float]:
-    """Median wall times of two calls, timed in alternating blocks (a slow spell of a shared
-    machine hits both): per block a pause (:data:`SETTLE_SECONDS`), one untimed call, then
-    ``block`` timed calls (one for calls over 20 ms)."""
-    times = ([], [])
-    for _ in range(repeats):
-        for call, bucket in zip((first, second), times):
-            time.sleep(SETTLE_SECONDS)
-            start = time.perf_counter()
-            call()
-            count = block if time.perf_counter() - start < 0.02 else 1
-            for _ in range(count):
-                start = time.perf_counter()
-                call()
-                bucket.append(time.perf_counter() - start)
-    return statistics.median(times[0]), statistics.median(times[1])
-
-
 def peak_extra_bytes(call) -> int:
     """Peak bytes NumPy allocates during ``call()`` beyond the result it returns."""
     tracemalloc.start()
@@ -162,9 +129,9 @@ def time_layer(layer: Layer, repeats: int = 5, backward: bool = True, method="au
         with torch.no_grad():
             return F.conv2d(xt, wt, bt, *args)
 
-    torch_fwd, ours_fwd = paired_times(
-        torch_forward, lambda: cf.conv2d(x, w, b, *args, method=method), repeats
-    )
+    rounds = {"budget_s": 0.0, "min_rounds": repeats, "max_rounds": repeats}
+    forward = compare(torch_forward, lambda: cf.conv2d(x, w, b, *args, method=method), **rounds)
+    torch_fwd, ours_fwd = forward.first, forward.second
     cf.release_workspace()  # so that the peak includes the workspace this call allocates
     row = Row(
         name=layer.name,
@@ -178,15 +145,16 @@ def time_layer(layer: Layer, repeats: int = 5, backward: bool = True, method="au
         y = F.conv2d(xt, wt, bt, *args)
         g = torch.randn_like(y)
         gn = g.numpy()
-        row.torch_bwd, row.ours_bwd = paired_times(
+        backward = compare(
             lambda: torch.autograd.grad(y, (xt, wt, bt), g, retain_graph=True),
             lambda: (
                 cf.conv2d_input(x.shape, w, gn, *args),
                 cf.conv2d_weight(x, w.shape, gn, *args),
                 cf.conv2d_bias(gn),
             ),
-            repeats,
+            **rounds,
         )
+        row.torch_bwd, row.ours_bwd = backward.first, backward.second
     return row
 
 
@@ -239,17 +207,13 @@ def time_methods(repeats: int = 3) -> list[dict]:
 
 def _method_ms(conv, args, method: str, repeats: int) -> float:
     """Median process time of ``conv(*args, method=method)`` in ms; NaN where it can't run."""
+    call = functools.partial(conv, *args, method=method)
     try:
-        return 1e3 * median_time(
-            lambda: conv(*args, method=method), repeats, clock=time.process_time
-        )
+        call()
     except ValueError:  # winograd on a kernel it does not handle
         return math.nan
-
-
-def geometric_mean(values) -> float:
-    values = [v for v in values if not math.isnan(v)]
-    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else math.nan
+    (times,) = interleaved([call], 0.0, min_rounds=repeats, settle=0.0, clock=time.process_time)
+    return 1e3 * statistics.median(times)
 
 
 def run_suite(
@@ -257,8 +221,8 @@ def run_suite(
 ) -> list[Row]:
     """Time every layer of ``layers`` with both engines limited to ``threads`` threads.
 
-    ``quick`` uses 1 block of timed runs per measurement instead of 5 (see
-    :func:`paired_times`).
+    ``quick`` times 1 interleaved round per measurement instead of 5
+    (:func:`convolab._timing.interleaved`).
     """
     import torch
     from threadpoolctl import threadpool_limits

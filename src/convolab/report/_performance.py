@@ -31,14 +31,15 @@ def _row(r) -> tuple:
 
 
 def performance_section(ctx: DemoContext) -> str:
-    from convolab import bench
+    from convolab._timing import geometric_mean
+    from convolab.report import _conv_suite
 
     names = QUICK_LAYERS if ctx.quick else LAYERS
-    layers = [layer for layer in bench.SUITE if layer.name in names]
-    results = bench.run_suite(layers=layers)  # 5 blocks of runs each: one run is too noisy
+    layers = [layer for layer in _conv_suite.SUITE if layer.name in names]
+    results = _conv_suite.run_suite(layers=layers)  # 5 rounds each: one is too noisy
     rows = [_row(r) for r in results]
-    fwd = bench.geometric_mean([r.ratio_fwd for r in results])
-    bwd = bench.geometric_mean([r.ratio_bwd for r in results])
+    fwd = geometric_mean([r.ratio_fwd for r in results])
+    bwd = geometric_mean([r.ratio_bwd for r in results])
     return (
         paragraph(
             "<code>convolab.functional.conv2d</code> is NumPy from the definition "
