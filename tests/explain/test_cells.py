@@ -13,8 +13,10 @@ import random
 
 import pytest
 import torch
+import torch.nn.functional as F
 from _explain_nets import EVERYTHING_LABELS, Everything, image, trained_like
 from _explain_reference import check_steps
+from torch import nn
 
 from convolab.explain import explain
 from convolab.models import create_model
@@ -82,3 +84,35 @@ def test_a_cell_outside_the_layer_is_refused(layer, cell, message):
     ex = explain(create_model("lenet5"), image((32, 32, 1)))
     with pytest.raises(ValueError, match=message):
         ex.cell(layer, cell)
+
+
+class Opaque(nn.Module):
+    """Operators the page draws but does not explain: a transposed convolution, a scaled sum,
+    an interpolation, a convolution whose kernel is made from the image."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.up = nn.ConvTranspose2d(4, 4, 2, stride=2)
+
+    def forward(self, x):
+        y = torch.relu(self.conv(x))  # (N, 4, H, W)
+        z = torch.add(y, y, alpha=2.0)
+        z = F.interpolate(self.up(z), size=y.shape[-2:])  # (N, 4, H, W)
+        kernel = z.mean((0, 2, 3)).reshape(4, 1, 1, 1)  # made from the image
+        w = F.conv2d(z, kernel, groups=4)
+        return w.mean((2, 3))
+
+
+def test_operators_the_page_cannot_explain_are_drawn_and_named_opaque():
+    ex = explain(Opaque(), image((10, 12, 3)))
+    kinds = [(layer.ops[0], layer.kind) for layer in ex.layers]
+    assert kinds == [
+        ("conv", "conv"), ("add", "opaque"), ("transposed conv", "opaque"),
+        ("upsample_nearest2d", "opaque"), ("mean", "opaque"), ("conv", "opaque"), ("mean", "mean"),
+    ]  # fmt: skip
+    for index, layer in enumerate(ex.layers):
+        if layer.kind == "opaque":
+            (step,) = ex.cell(index, [0] * len(layer.shape))["steps"]
+            assert step["opaque"] and step["out"] == float(ex._pass.output(layer).reshape(-1)[0])
+    assert "operators the page cannot compute" in ex.runs_in_page()

@@ -72,13 +72,21 @@ class Layer:
         return " · ".join(self.ops)
 
 
+# Argument positions that hold activations in the operators the page explains; anything else
+# computed from the input (a weight made from the image, a constant added) makes it opaque.
+_ACTIVATIONS = {"addmm": (1,), "mm": (0,), "add": (0, 1), "add_": (0, 1)}
+
+
 def _kind(call: OpCall) -> tuple[str, str]:
     """(page name, layer kind) of an operator that starts a layer."""
     name = call.name
+    positions = tuple(position for position, _ in call.sources)
+    if positions != _ACTIVATIONS.get(name, (0,)):
+        return MIXING.get(name, (name,))[0], "opaque"
     if name == "convolution" and call.args[6]:  # transposed: no window of the input
         return "transposed conv", "opaque"
-    if name in ("add", "add_") and (len(call.sources) != 2 or len(call.args) > 2):
-        return name, "opaque"  # a constant or a scaled term: not a plain residual sum
+    if name in ("add", "add_") and call.kwargs.get("alpha", 1) != 1:
+        return name, "opaque"  # a scaled term: not a plain residual sum
     if name == "mean" and not _spatial_mean(call):
         return name, "opaque"
     if name in MIXING:
