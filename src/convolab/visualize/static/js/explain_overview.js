@@ -216,5 +216,9 @@ export class Overview {
   // Mark the selected cell's column.
   select(i) {
     this.columns.forEach(({ col }, k) => col.classList.toggle("selected", k === i));
+    const net = this.root.getBoundingClientRect(), col = this.columns[i].col.getBoundingClientRect();
+    if (col.left < net.left || col.right > net.right) { // bring it into the scrolled row
+      this.root.scrollLeft += col.left - net.left - (net.width - col.width) / 2;
+    }
   }
 }

@@ -4,6 +4,8 @@
 // batch norm and the activation, each beside the value the network computed. arithmetic()
 // gives the numbers (the test hook reads them), readoutHtml() the page's tables.
 
+import { colour } from "./explain_maps.js";
+
 const SHOWN_CHANNELS = 4; // input channels of a convolution drawn in full; the rest as sums
 const SHOWN_TERMS = 10; // largest products of a dense layer listed
 
@@ -85,8 +87,22 @@ function short(v) {
   return v === 0 ? "0" : a >= 1e-3 && a < 1e4 ? String(Number(v.toPrecision(4))) : v.toExponential(2);
 }
 
-function grid(values, cls = "") {
-  const rows = values.map((row) => `<tr>${row.map((v) => `<td title="${fmt(v)}">${short(v)}</td>`).join("")}</tr>`);
+// A cell coloured as the maps are (blue < 0 < red) on the scale [-m, m].
+function cell(v, m) {
+  if (v === null || v === undefined) return `<td class="pad">·</td>`;
+  const t = m > 0 ? Math.max(-1, Math.min(1, v / m)) : 0;
+  const [r, g, b] = colour(Math.round((t + 1) * 127.5)).map(Math.round);
+  const ink = Math.abs(t) > 0.6 ? "#fff" : "#0f172a";
+  return `<td title="${fmt(v)}" style="background: rgb(${r}, ${g}, ${b}); color: ${ink}">${short(v)}</td>`;
+}
+
+function largest(values) {
+  return values.flat(2).reduce((m, v) => (v === null ? m : Math.max(m, Math.abs(v))), 0);
+}
+
+// A table of numbers, each cell coloured on the scale `m` (default: its largest |value|).
+function grid(values, cls = "", m = largest(values)) {
+  const rows = values.map((row) => `<tr>${row.map((v) => cell(v, m)).join("")}</tr>`);
   return `<table class="nums ${cls}">${rows.join("")}</table>`;
 }
 
@@ -97,9 +113,10 @@ function checked(computed, out) {
 
 function convHtml(a, s, name) {
   const order = [...a.channels].sort((p, q) => Math.abs(q.sum) - Math.abs(p.sum));
+  const [mw, mk, mp] = ["window", "kernel", "products"].map((key) => largest(a.channels.map((c) => c[key])));
   const full = order.slice(0, SHOWN_CHANNELS).map((c) => `<div class="channel-sum">
     <div class="cap">input channel ${c.channel} of ${esc(name(s.from))}: window ⊙ kernel = products, sum ${fmt(c.sum)}</div>
-    <div class="triple">${grid(c.window, "window")}<span>⊙</span>${grid(c.kernel, "kernel")}<span>=</span>${grid(c.products, "products")}</div></div>`);
+    <div class="triple">${grid(c.window, "window", mw)}<span>⊙</span>${grid(c.kernel, "kernel", mk)}<span>=</span>${grid(c.products, "products", mp)}</div></div>`);
   const rest = order.slice(SHOWN_CHANNELS);
   const restHtml = rest.length ? `<details><summary>${rest.length} more input channels (their sums)</summary>
     <p class="sums">${rest.map((c) => `ch ${c.channel}: ${fmt(c.sum)}`).join(" · ")}</p></details>` : "";
