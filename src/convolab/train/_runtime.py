@@ -3,13 +3,13 @@
 CPU threads. torch uses one thread per core by default, and its OpenMP threads wait for each
 other at every parallel region: when other programs keep some cores busy, every step waits
 for the slowest, descheduled thread. Measured on a 2-core machine shared with other jobs
-(load average 3-7, ``benchmarks/train_time.py --threads``): an epoch of LeNet-5 on 7,200
-MNIST-size images took 3.6 s with 1 thread and 32.9 s with 2 (9x slower); with one more
-``python -c "while 1: pass"`` 9.3 s against 129 s (14x); a ResNet-18 step (batch 16, 224x224)
-4.5 s against 9.6 s. So ``threads=0`` (the default) counts only the idle cores: the cores this
-process may use minus the 1-minute load average, shared among the processes of a torchrun
-job, and at least 1. On an idle machine that is every core, on a busy one a single thread;
-too few threads costs at most the idle cores' share, too many cost 10x.
+(``benchmarks/train_time.py --threads``, ``docs/train.md``): an epoch of LeNet-5 on 7,200
+MNIST-size images took 3.6 s with 1 thread and 32.9 s with 2 at a load average of 3-7, and
+with a ``python -c "while 1: pass"`` beside it 9.3 s against 129 s; at a quieter moment 2
+threads were 1.5x faster alone and 2.8x slower beside one such loop. So ``threads=0`` (the
+default) counts only the idle cores: the cores this process may use minus the 1-minute load
+average, shared among the processes of a torchrun job, and at least 1. Too few threads cost
+at most the idle cores' share; too many cost 3-14x.
 """
 
 from __future__ import annotations
