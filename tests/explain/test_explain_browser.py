@@ -114,7 +114,25 @@ def test_lenet5_saved_page_draws_predicts_and_explains_as_torch(browser, lenet_p
     timings = page.evaluate("convolabExplain.timings()")[-8:]
     assert statistics.median(timings) < 50, timings  # ms from a stroke to the page redrawn
     save_screenshot(page, tmp_path, "explain-lenet5")
+    check_upload(page, trained, tmp_path)
     assert page.errors == []
+
+
+def check_upload(page, trained, tmp_path) -> None:
+    """A dark 3 on white uploaded: inverted for a digits model, as `convolab predict` does."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (40, 48), "white")
+    ImageDraw.Draw(picture).line([(10, 8), (30, 10), (18, 24), (30, 36), (10, 40)], "black", 5)
+    path = tmp_path / "three.png"
+    picture.save(path)
+    page.set_input_files("#upload", str(path))
+    page.wait_for_function("convolabExplain.image() && convolabExplain.image().width === 40")
+    settle(page)
+    pixels = _pixels(page)
+    gray = np.asarray(picture.convert("L"))  # Pillow's luma, as the page's
+    assert np.abs(pixels[..., 0].astype(int) - (255 - gray)).max() <= 1  # inverted
+    check_prediction(page, trained)
 
 
 def test_lenet5_served_page_computes_with_torch(browser, digits_run):

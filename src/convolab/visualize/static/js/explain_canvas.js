@@ -10,6 +10,7 @@ import { inverted, lightBackground } from "./explain_prep.js";
 const DRAWN = 256; // CSS pixels of the canvas side
 const BRUSH = 0.09; // brush diameter, as a share of the canvas side (MNIST strokes: 2-3 of 28)
 const BRUSH_CELLS = 1.6; // and at least this many cells (the 8x8 digits' strokes)
+const MAX_UPLOAD = 2048; // pixels a side of an uploaded image; larger ones are scaled down
 
 export class InputPanel {
   constructor(root, input, onImage) {
@@ -130,10 +131,11 @@ export class InputPanel {
     if (!file) return;
     try {
       const bitmap = await createImageBitmap(file);
+      const shrink = Math.min(1, MAX_UPLOAD / Math.max(bitmap.width, bitmap.height));
       const c = document.createElement("canvas");
-      [c.width, c.height] = [bitmap.width, bitmap.height];
+      [c.width, c.height] = [Math.round(bitmap.width * shrink), Math.round(bitmap.height * shrink)];
       const ctx = c.getContext("2d");
-      ctx.drawImage(bitmap, 0, 0);
+      ctx.drawImage(bitmap, 0, 0, c.width, c.height);
       let image = fromRgba(ctx.getImageData(0, 0, c.width, c.height), this.input.channels);
       if (this.input.dark && lightBackground(image)) image = inverted(image); // as `predict` does
       this.show(image, file.name);
