@@ -96,3 +96,16 @@ def test_errors(tmp_path, reference):
     bad = dict(state, **{"layer1.0.conv1.weight": torch.zeros(64, 64, 1, 1)})
     with pytest.raises(ValueError, match=r"weights\['layer1.0.conv1.weight'\].shape must be"):
         adapt_state_dict(bad, create_model("resnet18"))
+
+
+def test_a_training_checkpoint_gives_its_model_weights(tmp_path):
+    from convolab.train._checkpoint import save_checkpoint
+
+    torch.manual_seed(0)
+    trained = create_model("lenet5", num_classes=4)
+    save_checkpoint(tmp_path / "best.pt", {"model": trained.state_dict(), "epoch": 3})
+    state = load_state_dict_file(tmp_path / "best.pt")
+    assert state.keys() == trained.state_dict().keys()
+    assert all(torch.equal(state[k], v) for k, v in trained.state_dict().items())
+    model = create_model("lenet5", weights=tmp_path / "best.pt", num_classes=10)
+    torch.testing.assert_close(model.features.c3.weight, trained.features.c3.weight)

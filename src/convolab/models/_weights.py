@@ -28,7 +28,10 @@ SUFFIXES = (".pth", ".pt", ".safetensors")
 
 
 def load_state_dict_file(path: str | os.PathLike) -> dict[str, Tensor]:
-    """A state dict from a ``.pth``/``.pt`` (``weights_only=True``) or ``.safetensors`` file."""
+    """A state dict from a ``.pth``/``.pt`` (``weights_only=True``) or ``.safetensors`` file.
+
+    A convolab training checkpoint (a run's ``last.pt``/``best.pt``) gives its model's weights.
+    """
     if not isinstance(path, (str, os.PathLike)):
         raise wrong_type("weights", path, "a path to a .pth or .safetensors file")
     path = Path(path)
@@ -39,6 +42,8 @@ def load_state_dict_file(path: str | os.PathLike) -> dict[str, Tensor]:
     if path.suffix == ".safetensors":
         return safetensors_load(path, "weights file")[0]
     state = torch_load(path, "weights file")
+    if isinstance(state, Mapping) and "format" in state and isinstance(state.get("model"), Mapping):
+        state = state["model"]  # a convolab training checkpoint (last.pt, best.pt)
     if not isinstance(state, Mapping) or not all(isinstance(v, Tensor) for v in state.values()):
         raise invalid("weights", str(path), "a file holding a state dict (names -> tensors)")
     return dict(state)
