@@ -20,6 +20,7 @@ from _explain_nets import Everything, image, trained_like
 from _explain_pages import click_map, draw_stroke, open_explain, save_screenshot, served, settle
 from _explain_reference import check_steps, close
 
+from _browser_pages import new_page
 from _positive import positive
 from convolab.data import model_input
 from convolab.explain import explain, from_trained
@@ -181,6 +182,12 @@ def test_a_network_built_by_hand_through_the_python_api(browser, tmp_path):
         check_selection(page, ex)
     save_screenshot(page, tmp_path, "explain-custom")
     assert page.errors == []
+    notebook = tmp_path / "notebook.html"  # what Jupyter shows: _repr_html_ in a cell
+    notebook.write_text(f"<html><body>{ex._repr_html_()}</body></html>", encoding="utf-8")
+    outer = new_page(browser, notebook.as_uri(), 1400, 900)
+    cell = outer.frame_locator("iframe")
+    assert cell.locator("body[data-ready='1'] #title").inner_text() == "Everything"
+    assert outer.errors == []
 
 
 def test_the_saved_page_of_a_large_model_shows_its_bundled_pass(browser, tmp_path):
