@@ -161,8 +161,23 @@ def test_resnet18_served_page_draws_skips_and_explains_layer3(browser, tmp_path)
         shown = page.evaluate(f"convolabExplain.select({layer}, [17, 2, 3])")
         check_selection(page, ex)
         assert shown["box"] == gradient_box(create_model("resnet18"), ex, layer, (17, 2, 3))
+        check_kernels_and_channels(page, model)
         save_screenshot(page, tmp_path, "explain-resnet18")
         assert page.errors == []
+
+
+def check_kernels_and_channels(page, model) -> None:
+    """The stem's kernels as RGB pictures with torch's value range; all 64 maps on demand."""
+    page.click("[data-layer='0'] .col-head")
+    page.wait_for_selector("#kernels canvas.kernel")
+    assert page.locator("#kernels .kernel-row").count() == 16  # the first 16 of 64
+    assert page.locator("#kernels .kernel-row").first.locator("canvas").count() == 1  # RGB
+    weight = model.conv1.weight.detach()
+    low, high = (f"{float(v):.4g}" for v in (weight.min(), weight.max()))
+    assert f"values from {low} to {high}" in page.inner_text("#kernels")
+    page.click("[data-layer='0'] button.more")
+    page.wait_for_selector("#all-maps canvas")
+    assert page.locator("#all-maps canvas").count() == 64
 
 
 def test_a_network_built_by_hand_through_the_python_api(browser, tmp_path):
