@@ -129,3 +129,26 @@ def test_quick_mode_trains_fewer_epochs(report):
     rows = (report.parent / "assets" / "lenet5" / "metrics.jsonl").read_text().splitlines()
     assert len(rows) == QUICK_EPOCHS < TrainConfig().epochs
     assert f"{QUICK_EPOCHS} epochs of" in report.read_text(encoding="utf-8")
+
+
+def test_an_interrupt_something_swallowed_still_stops_the_build(tmp_path, monkeypatch):
+    import os
+
+    import convolab.report._demo as demo
+
+    def swallows(ctx):  # as Python does when Ctrl-C lands in a __del__ ("Exception ignored")
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1.0)
+        except KeyboardInterrupt:
+            pass
+        return "<p>done anyway</p>"
+
+    later = []
+    monkeypatch.setattr(
+        demo, "SECTIONS", (("a", "A", swallows), ("b", "B", lambda ctx: later.append(1) or ""))
+    )
+    with pytest.raises(KeyboardInterrupt):
+        build_demo(tmp_path / "report", progress=lambda line: None)
+    assert later == [] and list(tmp_path.iterdir()) == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler given back
