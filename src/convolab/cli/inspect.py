@@ -33,8 +33,9 @@ def register(subparsers) -> None:
 def _input(args, trained, limit: int):
     """(uint8 image (H, W, C), label text) from --image or the test split."""
     from convolab.cli._common import CLIError
-    from convolab.cli._polarity import match_polarity, read_for_model
+    from convolab.cli._polarity import read_for_model
     from convolab.data import load_split
+    from convolab.data._polarity import match_polarity
 
     card = trained.card
     if args.image:

@@ -64,7 +64,7 @@ def _spec(model, image: np.ndarray | None, transform) -> InputSpec:
     else:
         size, channels = image.shape[:2], image.shape[2]
         examples = (Example("example", image),)
-    from convolab.cli._polarity import light_background
+    from convolab.data._polarity import light_background
 
     dark = image is not None and not light_background(image)
     if transform is None:
@@ -107,7 +107,7 @@ def explain(model, example=None, classes=None, transform=None) -> Explanation:
 def from_trained(trained, images=(), labels=()) -> Explanation:
     """The page of a trained run: its card's classes and preprocessing, ``images`` (uint8
     (H, W, C), named by ``labels``) and the first held-out image of each class."""
-    from convolab.cli._polarity import dark_background_data
+    from convolab.data._polarity import dark_background_data
 
     card = trained.card
     prep = card.preprocess
