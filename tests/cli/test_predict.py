@@ -50,7 +50,8 @@ def test_the_drawn_example_is_inverted_and_classified_right(mnist_run, capsys, t
     [row] = json.loads(out)
     assert row["inverted"] is False and len(row["top"]) == 3
     plain = row["top"][0]
-    code, out, _ = _predict(capsys, str(mnist_run), str(example), "--json", "-k", "10")
+    # options may stand between the weights and the images
+    code, out, _ = _predict(capsys, str(mnist_run), "--json", "-k", "10", str(example))
     inverted = json.loads(out)[0]
     assert inverted["inverted"] is True and inverted["top"][0]["class"] == str(EXAMPLE_LABEL)
     # black on white reads as something else, or as a much less confident 3

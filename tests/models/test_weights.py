@@ -109,3 +109,20 @@ def test_a_training_checkpoint_gives_its_model_weights(tmp_path):
     assert all(torch.equal(state[k], v) for k, v in trained.state_dict().items())
     model = create_model("lenet5", weights=tmp_path / "best.pt", num_classes=10)
     torch.testing.assert_close(model.features.c3.weight, trained.features.c3.weight)
+
+
+@pytest.mark.parametrize(
+    "key, shape",
+    [
+        ("features.c1.weight", (6,)),  # a stem of the wrong rank
+        ("features.c1.weight", (6, 784)),  # a linear layer where the stem is
+        ("features.c1.weight", (6, 0, 5, 5)),  # no input channels
+        ("classifier.output.weight", ()),  # a scalar head
+        ("classifier.output.weight", (0, 84)),  # no classes
+    ],
+)
+def test_a_stem_or_head_of_the_wrong_shape_names_the_key(tmp_path, key, shape):
+    path = tmp_path / "lenet.pth"
+    torch.save(dict(create_model("lenet5").state_dict(), **{key: torch.zeros(shape)}), path)
+    with pytest.raises(ValueError, match=rf"weights\['{key}'\]\.shape must be .* none zero"):
+        create_model("lenet5", weights=path)

@@ -61,6 +61,23 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USER_ERROR, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
+class _CommandParser(_Parser):
+    """A command's parser: options may stand between positionals, as in
+    ``convolab predict RUN --model lenet5 a.png`` (argparse's intermixed parsing, which a
+    parser of sub-commands, such as ``animate``'s, cannot use)."""
+
+    _intermixing = False
+
+    def parse_known_args(self, args=None, namespace=None):
+        if self._intermixing or self._subparsers is not None:  # intermixed's own passes
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="convolab",
@@ -70,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--debug", action="store_true", help="show the full traceback when a command fails"
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_CommandParser
+    )
     for name in COMMANDS:
         importlib.import_module(f"convolab.cli.{name}").register(subparsers)
     return parser

@@ -95,8 +95,10 @@ def check_state_dict(state: Mapping[str, Tensor], model: nn.Module, note: str = 
     return dict(state)
 
 
-def _sizes_from_file(state: Mapping[str, Tensor], cls: type) -> dict[str, int]:
-    """num_classes and in_channels that the file was trained with."""
+def _sizes_from_file(state: Mapping[str, Tensor], meta: nn.Module) -> dict[str, int]:
+    """num_classes and in_channels that the file was trained with (``meta``: the model's
+    structure, on the meta device, whose stem and head give the expected ranks)."""
+    cls = type(meta)
     head, stem = state.get(f"{cls.head}.weight"), state.get(f"{cls.stem}.weight")
     if head is None or stem is None:
         raise invalid(
@@ -104,6 +106,15 @@ def _sizes_from_file(state: Mapping[str, Tensor], cls: type) -> dict[str, int]:
             sorted(state)[:4],
             f"a state dict with keys {cls.head}.weight and {cls.stem}.weight ({cls.__name__})",
         )
+    own = meta.state_dict()
+    for key, value in ((f"{cls.stem}.weight", stem), (f"{cls.head}.weight", head)):
+        rank = own[key].dim()
+        if value.dim() != rank or 0 in value.shape[:2]:
+            raise invalid(
+                f"weights[{key!r}].shape",
+                tuple(value.shape),
+                f"{rank} sizes, none zero ({cls.__name__}'s is {tuple(own[key].shape)})",
+            )
     return {"num_classes": head.shape[0], "in_channels": stem.shape[1]}
 
 
@@ -115,9 +126,9 @@ def load_weights(
     ``num_classes``/``in_channels`` left as None take the file's values.
     """
     state = load_state_dict_file(path)
-    with torch.device("meta"):  # the class, its stem and head names, without any cost
-        cls = type(builder())
-    sizes = _sizes_from_file(state, cls)
+    with torch.device("meta"):  # the class, its stem and head, without any cost
+        meta = builder()
+    sizes = _sizes_from_file(state, meta)
     if num_classes is not None:
         sizes["num_classes"] = as_int(num_classes, "num_classes", minimum=1)
     if in_channels is not None:
