@@ -9,7 +9,8 @@ quarter of its peak), plus the bytes its workspace moves:
 * gemm:     ``2*N*O*L*Cg*K`` flops (rows: the Og output channels) + im2col bytes
 * direct:   the same flops in K products + one input copy and one output update per offset
 * winograd: ``(m+2)^ndim`` products per tile of ``m^ndim`` outputs (F(m, 3), m = 2 or 4:
-            4/9 or 1/4 of the 2-D flops on whole tiles) + the transforms, per tile element
+            4/9 or 1/4 of the 2-D flops on whole tiles), thin in Og, Cg and the number of
+            tiles t (small maps: ``t / (t + THIN_TILES)``) + the transforms, per tile element
             of input and output
 * fft:      ``5 F log2 F`` flops per transform for ``N*C + N*O + O*Cg`` transforms and the
             per-frequency complex products
@@ -17,12 +18,15 @@ quarter of its peak), plus the bytes its workspace moves:
 Calibration (origin of the constants): single-thread process-time medians on the project
 machine (2-core Skylake-X, OpenBLAS 0.3.31, float32), from ``benchmarks/conv_suite.py``'s
 layers and the big-kernel cases in ``benchmarks/conv_suite.py --methods``: sgemm sustained
-95 GFLOP/s on the suite's large layers, im2col copies 14 GB/s (ResNet-50 3x3: 55 MiB in
-3.8 ms), Winograd transforms ~4 ns per tile element and channel (ResNet-50 3x3, VGG-16
-conv3_1 and AlexNet conv3-5), scipy.fft ~6 GFLOP/s (a 15x15 kernel on 64x64 maps).
-float64 halves the rates. BLAS, scipy.fft and the im2col copies use every CPU (their
-rates scale with the CPU count); the Winograd transforms and the direct method's copies
-run on one.
+115 GFLOP/s on the suite's large layers (VGG-16 conv5_1 by im2col: 7.4 GFLOP in 66 ms),
+im2col copies 14 GB/s (ResNet-50 3x3: 55 MiB in 3.8 ms), Winograd transforms ~2 ns per tile
+element and channel, its products over the 128 tiles of a 13x13 or 14x14 map at a third
+of their rate (fitted on ResNet-50 3x3, VGG-16 conv3_1/conv5_1 and AlexNet conv3-5: with these
+constants ``auto`` picks the fastest method, or one within 1% of it, on all 17 cases; with
+the previous ones it lost 1.1-1.7x on five), scipy.fft ~6 GFLOP/s (a 15x15 kernel on 64x64
+maps).
+float64 halves the rates. BLAS, scipy.fft, the im2col copies and Winograd's blocks use
+every CPU (their rates scale with the CPU count); the direct method's copies run on one.
 """
 
 from __future__ import annotations
@@ -35,10 +39,11 @@ from convolab.functional._runtime import workers
 from convolab.functional._winograd import tile_size, winograd_applies
 from convolab.shape import Geometry, conv_geometry
 
-GEMM_FLOPS = 9.5e10  # float32 sgemm, flop/s, for well-shaped products
+GEMM_FLOPS = 1.15e11
 THIN = 24  # a GEMM dimension m runs at m / (m + THIN) of GEMM_FLOPS
 COPY_BYTES = 1.4e10  # im2col / shifted-input copies, bytes/s
-TILE_SECONDS = 4e-9  # Winograd input + output transforms, per tile element
+TILE_SECONDS = 2.1e-9  # Winograd input + output transforms, per tile element
+THIN_TILES = 256  # Winograd's products over t tiles run at t / (t + THIN_TILES) of their rate
 FFT_FLOPS = 6.0e9  # scipy.fft rfftn, flop/s
 CALL_SECONDS = 3e-6  # Python + dispatch overhead per BLAS call or kernel offset
 FFT_CALL_SECONDS = 3e-5  # plans, transposes and the dozen NumPy/SciPy calls of one FFT pass
@@ -68,9 +73,10 @@ def estimates(x_shape, w_shape, geometry: Geometry, groups: int, itemsize: int) 
     winograd = math.inf
     if winograd_applies(geometry):  # F(m, 3): a^ndim products per tile of m^ndim outputs
         m = tile_size(geometry.out)
-        cells = n * math.prod([-(-o_ // m) for o_ in geometry.out]) * (m + 2) ** len(size)
-        winograd = 2.0 * cells * o * cg / (peak * thin * cg / (cg + THIN))
-        winograd += cells * (c + o) * TILE_SECONDS
+        tiles = n * math.prod([-(-o_ // m) for o_ in geometry.out])  # the products' width
+        cells = tiles * (m + 2) ** len(size)
+        rate = peak * thin * cg / (cg + THIN) * tiles / (tiles + THIN_TILES)
+        winograd = 2.0 * cells * o * cg / rate + cells * (c + o) * TILE_SECONDS / cpus
     # FFT: every cell of the padded input is computed whatever the stride (then sampled);
     # rfft keeps about half the frequencies for the per-frequency products
     transforms = 5.0 * f * max(math.log2(f), 1) * (n * c + n * o + o * cg)

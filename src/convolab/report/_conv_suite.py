@@ -113,48 +113,57 @@ def _data(layer: Layer, seed: int = 0):
     return x, w, b
 
 
-def time_layer(layer: Layer, repeats: int = 5, backward: bool = True, method="auto") -> Row:
-    """Time one layer's forward (and backward) pass in both engines."""
+def layer_calls(layer: Layer, engines, backward: bool = False, method: str = "auto") -> list:
+    """torch's pass, then each engine's (a module with ``conv2d`` and the ``torch.nn.grad``
+    functions, e.g. :mod:`convolab.functional`), as calls on the layer's data: the forward
+    pass, or the three gradients of the backward pass."""
     import torch
     import torch.nn.functional as F
 
-    import convolab.functional as cf
-    from convolab.functional import auto_method
-
     x, w, b = _data(layer)
-    xt, wt, bt = (torch.from_numpy(a).requires_grad_() for a in (x, w, b))
     args = (layer.stride, layer.padding)
+    xt, wt, bt = (torch.from_numpy(a).requires_grad_(backward) for a in (x, w, b))
+    if not backward:
+        return [functools.partial(F.conv2d, xt, wt, bt, *args)] + [
+            functools.partial(m.conv2d, x, w, b, *args, method=method) for m in engines
+        ]
+    y = F.conv2d(xt, wt, bt, *args)
+    g = torch.randn_like(y)
+    gn = g.numpy()
 
-    def torch_forward():
-        with torch.no_grad():
-            return F.conv2d(xt, wt, bt, *args)
+    def gradients(m):
+        return (
+            m.conv2d_input(x.shape, w, gn, *args),
+            m.conv2d_weight(x, w.shape, gn, *args),
+            m.conv2d_bias(gn),
+        )
+
+    return [lambda: torch.autograd.grad(y, (xt, wt, bt), g, retain_graph=True)] + [
+        functools.partial(gradients, m) for m in engines
+    ]
+
+
+def time_layer(layer: Layer, repeats: int = 5, backward: bool = True, method="auto") -> Row:
+    """Time one layer's forward (and backward) pass in both engines."""
+    import convolab.functional as cf
 
     rounds = {"budget_s": 0.0, "min_rounds": repeats, "max_rounds": repeats}
-    forward = compare(torch_forward, lambda: cf.conv2d(x, w, b, *args, method=method), **rounds)
-    torch_fwd, ours_fwd = forward.first, forward.second
+    reference, ours = layer_calls(layer, (cf,), method=method)
+    forward = compare(reference, ours, **rounds)
     cf.release_workspace()  # so that the peak includes the workspace this call allocates
+    x, w, _ = _data(layer)
+    args = (layer.stride, layer.padding)
     row = Row(
         name=layer.name,
-        method=auto_method(x.shape, w.shape, *args) if method == "auto" else method,
-        torch_fwd=torch_fwd,
-        ours_fwd=ours_fwd,
-        gflops=layer.flops() / ours_fwd / 1e9,
-        peak_mib=peak_extra_bytes(lambda: cf.conv2d(x, w, b, *args, method=method)) / 2**20,
+        method=cf.auto_method(x.shape, w.shape, *args) if method == "auto" else method,
+        torch_fwd=forward.first,
+        ours_fwd=forward.second,
+        gflops=layer.flops() / forward.second / 1e9,
+        peak_mib=peak_extra_bytes(ours) / 2**20,
     )
     if backward:
-        y = F.conv2d(xt, wt, bt, *args)
-        g = torch.randn_like(y)
-        gn = g.numpy()
-        backward = compare(
-            lambda: torch.autograd.grad(y, (xt, wt, bt), g, retain_graph=True),
-            lambda: (
-                cf.conv2d_input(x.shape, w, gn, *args),
-                cf.conv2d_weight(x, w.shape, gn, *args),
-                cf.conv2d_bias(gn),
-            ),
-            **rounds,
-        )
-        row.torch_bwd, row.ours_bwd = backward.first, backward.second
+        timed = compare(*layer_calls(layer, (cf,), backward=True), **rounds)
+        row.torch_bwd, row.ours_bwd = timed.first, timed.second
     return row
 
 
