@@ -57,18 +57,17 @@ def _print_suite(quick: bool, backward: bool) -> None:
 
 
 def _print_methods() -> None:
-    from convolab.report._conv_suite import time_methods
+    from convolab.report._conv_suite import TIMED_METHODS, time_methods
 
     print(
         f"{'input':20} {'weight':20} {'s':>2} {'p':>2} {'auto':8} "
-        + " ".join(f"{m:>9}" for m in ("gemm", "direct", "winograd", "fft"))
+        + " ".join(f"{m:>9}" for m in TIMED_METHODS)
         + "  (ms)"
     )
     for row in time_methods():
         print(
             f"{row['input']!s:20} {row['weight']!s:20} {row['stride']:2} {row['padding']:2} "
-            f"{row['auto']:8} "
-            + " ".join(f"{row[m]:9.1f}" for m in ("gemm", "direct", "winograd", "fft")),
+            f"{row['auto']:8} " + " ".join(f"{row[m]:9.1f}" for m in TIMED_METHODS),
             flush=True,
         )
 

@@ -88,7 +88,7 @@ def test_depthwise(ndim, multiplier):
     rng = np.random.default_rng(ndim)
     x = rng.standard_normal((2, 3, *(6,) * ndim))
     w = rng.standard_normal((3 * multiplier, 1, *(3,) * ndim))
-    for method in ("gemm", "direct", "fft", "winograd"):
+    for method in ("gemm", "direct", "fft", "winograd", "toeplitz")[: 5 if ndim < 3 else 4]:
         ours = CONV[ndim](x, w, None, 1, 1, 1, 3, method=method)
         assert_close(ours, torch_conv(x, w, None, 1, 1, 1, 3))
 

@@ -66,7 +66,8 @@ W = np.ones((2, 4, 3, 3))
         (
             lambda: cf.conv2d(X, W, method="magic"),
             ValueError,
-            r"method must be one of 'auto', 'gemm', 'fft', 'direct', 'winograd', got 'magic'",
+            r"method must be one of 'auto', 'gemm', 'fft', 'direct', 'winograd', 'toeplitz', "
+            "got 'magic'",
         ),
         (
             lambda: cf.conv2d(X, np.ones((2, 4, 2, 2)), method="winograd"),

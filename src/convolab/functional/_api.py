@@ -55,10 +55,11 @@ conv2d = _per_dimension(
         ``C_in`` and ``C_out`` split into ``groups`` independent convolutions (depthwise:
         ``groups = C_in``).
     padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}
-    method : {'auto', 'gemm', 'fft', 'direct', 'winograd'}
+    method : {'auto', 'gemm', 'fft', 'direct', 'winograd', 'toeplitz'}
         How to compute it (same answer, to rounding). 'winograd' needs a 3x3 kernel, stride
-        1 and dilation 1; 'auto' asks a cost model. 'fft' and 'winograd' spread a NaN or Inf
-        to nearby outputs ('auto' avoids them on such data).
+        1 and dilation 1; 'toeplitz' (one product with a banded weight matrix, for narrow
+        maps) a 1-D or 2-D layer; 'auto' asks a cost model. 'fft', 'winograd' and
+        'toeplitz' spread a NaN or Inf to nearby outputs ('auto' avoids them on such data).
 
     Returns
     -------

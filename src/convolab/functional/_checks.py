@@ -13,7 +13,7 @@ from convolab._args import InvalidTypeError, InvalidValueError, as_choice, as_in
 from convolab.functional._pad import CONV_MODES
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-METHODS = ("auto", "gemm", "fft", "direct", "winograd")
+METHODS = ("auto", "gemm", "fft", "direct", "winograd", "toeplitz")
 LAYOUT = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
 
 

@@ -30,10 +30,12 @@ from convolab.functional._direct import direct_forward
 from convolab.functional._fft import fft_forward
 from convolab.functional._gemm import gemm_forward, gemm_input_grad
 from convolab.functional._pad import check_padding, pad_pairs
+from convolab.functional._toeplitz import toeplitz_applies, toeplitz_forward
 from convolab.functional._winograd import winograd_applies, winograd_forward
 from convolab.shape import Geometry, conv_geometry, transpose_geometry
 
-_SPREADS_NON_FINITE = ("fft", "winograd")  # one NaN/Inf reaches every output of a transform
+# one NaN/Inf reaches every output of a transform, or of a band (0 * Inf is NaN)
+_SPREADS_NON_FINITE = ("fft", "winograd", "toeplitz")
 
 
 def conv_nd(
@@ -59,8 +61,8 @@ def conv_nd(
                              min_size=int(not empty))  # fmt: skip
     if mode != "constant":
         check_padding(x.shape, geometry.pads, mode)
-    if method == "winograd":
-        check_method(method, geometry)
+    if method in ("winograd", "toeplitz"):
+        check_method(method, geometry, w.shape, x.itemsize)
     if empty:  # torch: an empty batch, or no input channels (then no output channels)
         out = np.zeros((x.shape[0], w.shape[0] if x.shape[1] else 0, *geometry.out), x.dtype)
     else:
@@ -69,14 +71,23 @@ def conv_nd(
     return out[0] if unbatched else out
 
 
-def check_method(method: str, geometry: Geometry) -> None:
-    """Raise when ``method`` cannot compute this geometry ('winograd' needs 3, 1, 1)."""
+def check_method(method: str, geometry: Geometry, weight_shape, itemsize: int) -> None:
+    """Raise when ``method`` cannot compute this geometry ('winograd' needs 3, 1, 1;
+    'toeplitz' 1-D or 2-D, its band matrices under the memory budget)."""
     if method == "winograd" and not winograd_applies(geometry):
         raise invalid(
             "method",
             method,
             "'winograd' only for kernel size 3, stride 1 and dilation 1 (got kernel "
             f"{geometry.kernel}, stride {geometry.stride}, dilation {geometry.dilation})",
+        )
+    if method == "toeplitz" and not toeplitz_applies(geometry, weight_shape, itemsize):
+        raise invalid(
+            "method",
+            method,
+            "'toeplitz' only for 1-D and 2-D layers whose band matrices fit the memory budget "
+            f"(got {geometry.ndim}-D, kernel {geometry.kernel} on {geometry.padded} padded "
+            "cells)",
         )
 
 
@@ -101,6 +112,8 @@ def correlate(xp, weight, bias, geometry: Geometry, groups: int, method: str, ex
             return gemm_forward(xp, weight, bias, geometry, groups)
         if method == "winograd":
             out = winograd_forward(xp, weight, groups)
+        elif method == "toeplitz":
+            out = toeplitz_forward(xp, weight, geometry, groups)
         elif method == "direct":
             out = direct_forward(xp, weight, geometry, groups)
         else:

@@ -46,7 +46,7 @@ def convolve(input, kernel, mode="full", *, method="auto") -> np.ndarray:
         'full': size ``n + k - 1`` per axis; 'same': size ``n``, centred on 'full';
         'valid': size ``|n - k| + 1``: as in numpy and scipy, the operands swap when the
         kernel is the larger in every axis (convolution commutes).
-    method : {'auto', 'gemm', 'fft', 'direct', 'winograd'}
+    method : {'auto', 'gemm', 'fft', 'direct', 'winograd', 'toeplitz'}
         As for :func:`conv2d`. With integer (or bool) operands 'auto' keeps to exact sums
         while they fit in float64, as ``scipy.signal.choose_conv_method`` does.
 
@@ -82,7 +82,7 @@ def convolve(input, kernel, mode="full", *, method="auto") -> np.ndarray:
     dtype = common_dtype(x, w)
     flipped = w[(slice(None, None, -1),) * w.ndim].astype(dtype)
     geometry = conv_geometry(x.shape, w.shape, 1, _pairs(mode, w.shape), 1, ndim=x.ndim)
-    check_method(method, geometry)
+    check_method(method, geometry, (1, 1, *w.shape), np.dtype(dtype).itemsize)
     xp = pad_pairs(x.astype(dtype)[None, None], geometry.pads)  # (1, 1, *padded)
     exact = integer_kind(input) and integer_kind(kernel)
     return correlate(xp, flipped[None, None], None, geometry, 1, method, exact)[0, 0]

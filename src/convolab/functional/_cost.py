@@ -14,6 +14,8 @@ quarter of its peak), plus the bytes its workspace moves:
             of input and output
 * fft:      ``5 F log2 F`` flops per transform for ``N*C + N*O + O*Cg`` transforms and the
             per-frequency complex products
+* toeplitz: ``2 * (N*OH) * (Cg*span*W) * (O*OW)`` flops (the band matrices' zeros included,
+            well-shaped products at the full rate) + the rows, product and output copies
 
 Calibration (origin of the constants): single-thread process-time medians on the project
 machine (2-core Skylake-X, OpenBLAS 0.3.31, float32), from ``benchmarks/conv_suite.py``'s
@@ -35,7 +37,9 @@ import math
 
 import numpy as np
 
+from convolab.functional._gemm import THREADED_GEMM_FLOPS
 from convolab.functional._runtime import workers
+from convolab.functional._toeplitz import toeplitz_work
 from convolab.functional._winograd import tile_size, winograd_applies
 from convolab.shape import Geometry, conv_geometry
 
@@ -67,7 +71,10 @@ def estimates(x_shape, w_shape, geometry: Geometry, groups: int, itemsize: int) 
     thin = og / (og + THIN)  # the Og-row products run below peak
     free = k == 1 and geometry.stride == (1,) * len(size)  # 1x1 stride 1: no im2col copy
     copy = 0.0 if free else n * c * k * cells * itemsize / (COPY_BYTES * cpus)
-    gemm = flops / (peak * thin) + copy + CALL_SECONDS * n * groups
+    # small stride-1 layers take _gemm's wide path: one thin product, which OpenBLAS does
+    # not speed up on more threads (LeNet-5's C1: 2.0 ms on one thread, 2.0-2.3 on two)
+    wide = 2.0 * og * cg * k * cells < THREADED_GEMM_FLOPS and set(geometry.stride) == {1}
+    gemm = flops / (peak * thin / (cpus if wide else 1)) + copy + CALL_SECONDS * n * groups
     updates = n * (c + o) * k * cells * itemsize
     direct = flops / (peak * thin) + updates / COPY_BYTES + CALL_SECONDS * k * groups
     winograd = math.inf
@@ -81,10 +88,16 @@ def estimates(x_shape, w_shape, geometry: Geometry, groups: int, itemsize: int) 
     # rfft keeps about half the frequencies for the per-frequency products
     transforms = 5.0 * f * max(math.log2(f), 1) * (n * c + n * o + o * cg)
     fft = transforms / (FFT_FLOPS * 4 / itemsize * cpus) + 4.0 * f * n * o * cg / (peak * thin)
-    return gemm, winograd, fft + FFT_CALL_SECONDS, direct
+    toeplitz = math.inf
+    work = toeplitz_work(x_shape, w_shape, geometry, itemsize)
+    if work is not None:  # the band's zeros are multiplied too
+        band_flops, moved = work
+        toeplitz = band_flops / peak + moved * itemsize / COPY_BYTES + CALL_SECONDS * 10
+    return gemm, winograd, fft + FFT_CALL_SECONDS, direct, toeplitz
 
 
-METHODS = ("gemm", "winograd", "fft", "direct")  # the order of :func:`estimates`; ties: first
+# the order of :func:`estimates`; ties: the first
+METHODS = ("gemm", "winograd", "fft", "direct", "toeplitz")
 
 
 def choose_method(x_shape, w_shape, geometry: Geometry, groups: int, itemsize: int) -> str:

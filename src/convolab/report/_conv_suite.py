@@ -176,6 +176,9 @@ METHOD_CASES = (
 )
 
 
+TIMED_METHODS = ("gemm", "direct", "winograd", "fft", "toeplitz")  # every method but 'auto'
+
+
 def time_methods(repeats: int = 3) -> list[dict]:
     """Single-thread process time (ms) of every method on the suite and :data:`METHOD_CASES`.
 
@@ -208,7 +211,7 @@ def time_methods(repeats: int = 3) -> list[dict]:
                 "padding": padding,
                 "auto": cf.auto_method(x_shape, w_shape, stride, padding),
             }
-            for method in ("gemm", "direct", "winograd", "fft"):
+            for method in TIMED_METHODS:
                 row[method] = _method_ms(cf.conv2d, (x, w, None, stride, padding), method, repeats)
             rows.append(row)
     return rows
@@ -219,7 +222,7 @@ def _method_ms(conv, args, method: str, repeats: int) -> float:
     call = functools.partial(conv, *args, method=method)
     try:
         call()
-    except ValueError:  # winograd on a kernel it does not handle
+    except ValueError:  # winograd or toeplitz where it does not apply
         return math.nan
     (times,) = interleaved([call], 0.0, min_rounds=repeats, settle=0.0, clock=time.process_time)
     return 1e3 * statistics.median(times)
