@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,12 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     # oversubscribe the cores and slow everything down. Set before torch/NumPy load.
     for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(_var, "1")
+
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    # Started in the background by a non-interactive shell (`make test &`), the suite would
+    # inherit an ignored SIGINT and pass it on to every command it starts, so that the
+    # tests of Ctrl-C could not deliver one. A terminal's Ctrl-C is what they test.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 settings.register_profile(
     "convolab", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True

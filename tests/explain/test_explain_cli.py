@@ -159,19 +159,27 @@ def test_serves_the_page_and_stops_on_ctrl_c(digits_run):
     command = [sys.executable, "-m", "convolab", "explain", str(digits_run), "--port", "0",
                "--no-browser"]  # fmt: skip
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as p:
-        line = p.stdout.readline()
-        url = re.search(r"serving (http://127\.0\.0\.1:\d+/)", line).group(1)
-        with urllib.request.urlopen(url + "model.json", timeout=30) as response:
-            spec = json.load(response)
-        assert spec["mode"] == "served" and spec["layers"][0]["name"] == "features.c1"
-        with urllib.request.urlopen(url + "cell?layer=0&cell=1,2,3", timeout=30) as response:
-            assert json.load(response)["steps"][0]["op"] == "conv"
-        with urllib.request.urlopen(url, timeout=30) as response:
-            assert b"explain_main.js" in response.read()
-        p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=30)
+        try:
+            _ask_the_page(p.stdout.readline())
+            p.send_signal(signal.SIGINT)
+            out, err = p.communicate(timeout=30)
+        finally:  # a failure must not leave the server running: Popen's exit would wait
+            if p.poll() is None:
+                p.kill()
     assert p.returncode == 0, err
     assert "convolab explain: stopped" in out
+
+
+def _ask_the_page(first_line: str) -> None:
+    """The page, its model and one cell, from the server whose first line is given."""
+    url = re.search(r"serving (http://127\.0\.0\.1:\d+/)", first_line).group(1)
+    with urllib.request.urlopen(url + "model.json", timeout=30) as response:
+        spec = json.load(response)
+    assert spec["mode"] == "served" and spec["layers"][0]["name"] == "features.c1"
+    with urllib.request.urlopen(url + "cell?layer=0&cell=1,2,3", timeout=30) as response:
+        assert json.load(response)["steps"][0]["op"] == "conv"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert b"explain_main.js" in response.read()
 
 
 def test_a_bad_question_to_the_server_is_a_400_with_one_line(digits_run):
