@@ -14,8 +14,8 @@ one GEMM over well-shaped dimensions in place of im2col's ``(O, C*kh*kw) @ (C*kh
 whose ``O`` rows are few in small layers (LeNet-5's 6 and 16: a thin product BLAS runs at a
 fraction of its rate). The price is the band's zeros, ``W / (kw*dw)`` times the flops, and
 ``T`` itself: worth it when the maps are narrow (LeNet-5's 32 and 14 columns), which the cost
-model (:mod:`._cost`) weighs. The rows copy is ``span / kh`` of the input per output row,
-much smaller than im2col's columns.
+model (:mod:`._cost`) weighs. The copied rows hold the input about ``span / sh`` times,
+im2col's columns ``kh * kw / (sh * sw)`` times.
 """
 
 from __future__ import annotations
