@@ -24,8 +24,9 @@ layers and the big-kernel cases in ``benchmarks/conv_suite.py --methods``: sgemm
 im2col copies 14 GB/s (ResNet-50 3x3: 55 MiB in 3.8 ms), Winograd transforms ~2 ns per tile
 element and channel, its products over the 128 tiles of a 13x13 or 14x14 map at a third
 of their rate (fitted on ResNet-50 3x3, VGG-16 conv3_1/conv5_1 and AlexNet conv3-5: with these
-constants ``auto`` picks the fastest method, or one within 1% of it, on all 17 cases; with
-the previous ones it lost 1.1-1.7x on five), scipy.fft ~6 GFLOP/s (a 15x15 kernel on 64x64
+constants ``auto`` picks the fastest method, or one within 1% of it, on all 17 cases of that
+run, with the previous ones it lost 1.1-1.7x on five; a later run timed VGG-16 conv3_1's
+Winograd at 1.22x its im2col), scipy.fft ~6 GFLOP/s (a 15x15 kernel on 64x64
 maps).
 float64 halves the rates. BLAS, scipy.fft, the im2col copies and Winograd's blocks use
 every CPU (their rates scale with the CPU count); the direct method's copies run on one.
