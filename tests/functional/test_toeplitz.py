@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from test_conv import CONV, FORMS, MODES, padding_of, reflect_ok
 
 import convolab.functional as cf
+from convolab.functional import _cost
 from convolab.functional._toeplitz import _axes, _band_matrices
 from convolab.shape import conv_geometry
 
@@ -68,12 +69,52 @@ def test_chunks_under_the_budget_equal_one_pass():
     assert_close(whole, torch_conv(x, w, None, 1, 1, 1, 1))
 
 
-def test_lenet_layers_choose_it():
-    """The narrow, thin layers it is for (the cost model's call, measured in
-    benchmarks/conv_suite.py), and not a wide map."""
+@pytest.mark.parametrize(
+    "view",
+    [
+        lambda x: x[:, :, ::-1],  # rows flipped
+        lambda x: x[..., ::-1],  # columns flipped
+        lambda x: np.pad(x, ((0, 0), (0, 0), (2, 2), (2, 2)))[..., 2:-2, 2:-2],  # a crop
+        lambda x: np.ascontiguousarray(x.swapaxes(2, 3)).swapaxes(2, 3),  # columns outermost
+        lambda x: np.ascontiguousarray(x.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2),  # NHWC
+    ],
+)
+def test_any_strided_view_of_the_input(view):
+    """The rows are read as runs of whole image rows: a view that is not one is copied."""
+    rng = np.random.default_rng(2)
+    x = view(rng.standard_normal((4, 2, 16, 16)).astype(np.float32))
+    w = rng.standard_normal((3, 2, 5, 5)).astype(np.float32)
+    ours = cf.conv2d(x, w, method="toeplitz")
+    assert_close(ours, torch_conv(np.ascontiguousarray(x), w, None, 1, 0, 1, 1), np.float32)
+
+
+@pytest.fixture
+def two_cpus(monkeypatch):
+    """The cost model's choice depends on the CPUs; these cases are for two."""
+    monkeypatch.setattr(_cost, "workers", lambda: 2)
+
+
+def test_lenet_layers_choose_it(two_cpus):
+    """The narrow, thin layers it is for (measured in benchmarks/conv_suite.py: 1.6x
+    faster than im2col on one thread), not a wide map."""
     assert cf.auto_method((64, 1, 32, 32), (6, 1, 5, 5)) == "toeplitz"
     assert cf.auto_method((64, 6, 14, 14), (16, 6, 5, 5)) == "toeplitz"
     assert cf.auto_method((8, 64, 56, 56), (64, 64, 3, 3)) != "toeplitz"
+
+
+@pytest.mark.parametrize(
+    "x_shape, w_shape, padding",
+    [
+        ((1, 1, 1000), (1, 1, 100), 0),  # a long signal: a matrix-vector product, 12x slower
+        ((1, 1, 563), (1, 1, 64), 0),  # convolve(500 samples, 64 taps, 'same')
+        ((8, 1, 256), (1, 1, 16), 0),
+        ((1, 1, 256, 256), (1, 1, 5, 5), 2),  # a single-channel image: 1.5x slower
+        ((1, 1, 128, 128), (1, 1, 5, 5), 2),
+    ],
+)
+def test_wide_maps_and_long_signals_do_not(two_cpus, x_shape, w_shape, padding):
+    """Where the band's zeros are most of the work (measured slower than im2col)."""
+    assert cf.auto_method(x_shape, w_shape, padding=padding) != "toeplitz"
 
 
 def test_auto_avoids_it_on_non_finite_data():

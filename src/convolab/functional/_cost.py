@@ -49,6 +49,10 @@ THIN = 24  # a GEMM dimension m runs at m / (m + THIN) of GEMM_FLOPS
 COPY_BYTES = 1.4e10  # im2col / shifted-input copies, bytes/s
 TILE_SECONDS = 2.1e-9  # Winograd input + output transforms, per tile element
 THIN_TILES = 256  # Winograd's products over t tiles run at t / (t + THIN_TILES) of their rate
+# 'toeplitz' multiplies its band's zeros too: above this many times the flops of the
+# convolution it is not a choice (measured: LeNet-5's C1, 6.4x, runs 1.6x faster than im2col;
+# 1-D signals at 10x and a 256x256 single-channel image at 52x ran 1.5-12x slower)
+MAX_BAND_WASTE = 8
 FFT_FLOPS = 6.0e9  # scipy.fft rfftn, flop/s
 CALL_SECONDS = 3e-6  # Python + dispatch overhead per BLAS call or kernel offset
 FFT_CALL_SECONDS = 3e-5  # plans, transposes and the dozen NumPy/SciPy calls of one FFT pass
@@ -91,9 +95,11 @@ def estimates(x_shape, w_shape, geometry: Geometry, groups: int, itemsize: int) 
     fft = transforms / (FFT_FLOPS * 4 / itemsize * cpus) + 4.0 * f * n * o * cg / (peak * thin)
     toeplitz = math.inf
     work = toeplitz_work(x_shape, w_shape, geometry, itemsize)
-    if work is not None:  # the band's zeros are multiplied too
-        band_flops, moved = work
-        toeplitz = band_flops / peak + moved * itemsize / COPY_BYTES + CALL_SECONDS * 10
+    if work is not None and work[0] <= MAX_BAND_WASTE * flops:  # the band's zeros count too
+        band_flops, moved, band = work
+        rows = band_flops / (2.0 * band)  # N * OH: a few rows make a matrix-vector product
+        toeplitz = band_flops / (peak * rows / (rows + THIN))
+        toeplitz += (moved + 2 * band) * itemsize / COPY_BYTES + CALL_SECONDS * 10
     return gemm, winograd, fft + FFT_CALL_SECONDS, direct, toeplitz
 
 

@@ -10,12 +10,12 @@ a banded ``(K, O * OW)`` matrix built once per call,
 
     out[n, o, r, j] = rows[(n, r), :] @ T[:, (o, j)],      rows: (N * OH, K)
 
-one GEMM over well-shaped dimensions in place of im2col's ``(O, C*kh*kw) @ (C*kh*kw, N*OH*OW)``,
-whose ``O`` rows are few in small layers (LeNet-5's 6 and 16: a thin product BLAS runs at a
-fraction of its rate). The price is the band's zeros, ``W / (kw*dw)`` times the flops, and
-``T`` itself: worth it when the maps are narrow (LeNet-5's 32 and 14 columns), which the cost
-model (:mod:`._cost`) weighs. The copied rows hold the input about ``span / sh`` times,
-im2col's columns ``kh * kw / (sh * sw)`` times.
+one GEMM over well-shaped dimensions in place of im2col's
+``(O, C*kh*kw) @ (C*kh*kw, N*OH*OW)``, whose ``O`` rows are few in small layers (LeNet-5's 6
+and 16: a thin product BLAS runs at a fraction of its rate). The price is the band's zeros,
+``span * W / (kh * kw)`` times the flops, and ``T`` itself: worth it when the maps are narrow
+(LeNet-5's 32 and 14 columns), which the cost model (:mod:`._cost`) weighs. The copied rows
+hold the input about ``span / sh`` times, im2col's columns ``kh * kw / (sh * sw)`` times.
 """
 
 from __future__ import annotations
@@ -45,21 +45,25 @@ def toeplitz_applies(geometry: Geometry, weight_shape, itemsize: int) -> bool:
 
 def toeplitz_work(x_shape, w_shape, geometry: Geometry, itemsize: int):
     """``None`` where the method does not apply, else (flops of the products, the band's
-    zeros included; elements the copies move: the rows, the products and the output)."""
+    zeros included; elements the copies move: the rows, the products and the output;
+    elements of the band matrices)."""
     if len(geometry.out) > 2:
         return None
     oh, span, _, _, ow, _, _, width = _axes(geometry)
     (n, c), (o, cg) = x_shape[:2], w_shape[:2]
-    if cg * span * width * o * ow * itemsize > get_memory_budget():  # the band matrices
+    band = cg * span * width * o * ow  # elements of the band matrices
+    if band * itemsize > get_memory_budget():
         return None
     rows = n * oh
-    return 2.0 * rows * cg * span * width * o * ow, rows * (c * span * width + 2.0 * o * ow)
+    return 2.0 * rows * band, rows * (c * span * width + 2.0 * o * ow), band
 
 
 def toeplitz_forward(xp: np.ndarray, weight: np.ndarray, geometry: Geometry, groups: int):
     """Cross-correlation of a padded ``(N, C, *S)`` input (1-D or 2-D): ``(N, O, *out)``."""
     axes = oh, span, sh, _, ow, _, _, w = _axes(geometry)
     n, c = xp.shape[:2]
+    if xp.strides[-1] != xp.itemsize or (xp.ndim == 4 and xp.strides[-2] != w * xp.itemsize):
+        xp = np.ascontiguousarray(xp)  # the rows below are runs of whole image rows
     o = weight.shape[0]
     og, k = o // groups, c // groups * span * w
     dtype = np.result_type(xp, weight)
