@@ -30,10 +30,13 @@ def test_lossless_round_trip(tmp_path, suffix, channels):
     if suffix == ".bmp" and channels == 4:
         pytest.skip("Pillow reads a 32-bit BMP back as RGB: its alpha does not round-trip")
     shape = (13, 17) if channels is None else (13, 17, channels)
-    image = RNG.integers(0, 256, shape, dtype=np.uint8)
+    image = np.random.default_rng(len(shape)).integers(0, 256, shape, dtype=np.uint8)
+    image.reshape(-1, shape[-1])[0, -1] = 0  # a transparent pixel keeps its colour too
     path = write_image(tmp_path / f"x{suffix}", image)
-    kwargs = {"lossless": True} if suffix == ".webp" else {}
-    if kwargs:  # WebP is lossy by default: write it losslessly with Pillow for this check
+    # WebP is lossy by default, and its lossless mode drops the colour of transparent pixels
+    # unless told to keep it: write it exactly with Pillow for this check
+    kwargs = {"lossless": True, "exact": True} if suffix == ".webp" else {}
+    if kwargs:
         Image.fromarray(image).save(path, **kwargs)
     back = read_image(path)
     if suffix == ".webp" and channels is None:  # WebP has no gray mode: 3 equal channels
