@@ -43,8 +43,9 @@ def performance_section(ctx: DemoContext) -> str:
     return (
         paragraph(
             "<code>convolab.functional.conv2d</code> is NumPy from the definition "
-            "(im2col + BLAS, Winograd, FFT or a direct sum, chosen by a cost model), in bounded "
-            "memory. Here it runs against <code>torch.nn.functional.conv2d</code> on the same "
+            "(im2col + BLAS, Winograd, FFT, a banded Toeplitz product or a direct sum, chosen "
+            "by a cost model), in bounded memory. Here it runs against "
+            "<code>torch.nn.functional.conv2d</code> on the same "
             "float32 data, both on 2 threads, in this process: medians of runs timed in "
             "alternating blocks, each engine warmed up and undisturbed by the other's threads. "
             "A ratio below 1 means convolab was faster."
