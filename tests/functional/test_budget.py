@@ -62,6 +62,23 @@ def test_peak_memory_stays_under_budget(budget):
     assert extra <= budget + 64 * 1024, extra
 
 
+@pytest.mark.parametrize("budget", [256 * 1024, 1 * MiB])
+def test_toeplitz_bands_and_chunks_share_the_budget(budget):
+    # Its band matrices are 8*5*20 x 8*16 float32 (400 KiB): over the 256 KiB budget
+    # (refused); under the 1 MiB one with the rows and products of some of the 64 samples
+    # (3.7 MiB for all of them).
+    x = np.random.default_rng(0).standard_normal((64, 8, 20, 20)).astype(np.float32)
+    w = np.ones((8, 8, 5, 5), dtype=np.float32)
+    with cf.memory_budget(budget):
+        if budget < 400 * 1024:
+            with pytest.raises(ValueError, match="fit the memory budget"):
+                cf.conv2d(x, w, method="toeplitz")
+            return
+        extra, ours = peak_extra(lambda: cf.conv2d(x, w, method="toeplitz"))
+    assert extra <= budget + 64 * 1024, extra
+    assert_close(ours, torch_conv(x, w, None, 1, 0, 1, 1), np.float32)
+
+
 def test_budget_bounds_backward_too():
     x = np.random.default_rng(0).standard_normal((4, 16, 64, 64)).astype(np.float32)
     w = np.ones((16, 16, 3, 3), dtype=np.float32)

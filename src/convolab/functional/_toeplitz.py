@@ -73,7 +73,8 @@ def toeplitz_forward(xp: np.ndarray, weight: np.ndarray, geometry: Geometry, gro
     row_step = s[2] * sh if xp.ndim == 4 else 0
     rows = as_strided(xp, (n, oh, c, span * w), (s[0], row_step, s[1], s[-1]), writeable=False)
     rows_out = out.reshape(n, o, oh, ow)  # a 1-D output as one row
-    for batch, part in plan_chunks(n, oh, (c * span * w + o * ow) * out.itemsize):
+    room = max(get_memory_budget() - bands.nbytes, 1)  # the chunks share the budget with T
+    for batch, part in plan_chunks(n, oh, (c * span * w + o * ow) * out.itemsize, room):
         nb, nr = batch.stop - batch.start, part.stop - part.start
         chunk = scratch("toeplitz-rows", (nb * nr, groups, k), dtype)
         np.copyto(chunk.reshape(nb, nr, c, span * w), rows[batch, part])
