@@ -42,7 +42,8 @@ def import_before(commit: str, into: Path):
     package = into / "convolab_before"
     (into / "src" / "convolab").rename(package)
     for path in package.rglob("*.py"):
-        text = re.sub(r"\bconvolab(?=[.\s])", "convolab_before", path.read_text())
+        # in code and in strings (resources("convolab")): the copy reads its own files
+        text = re.sub(r"\bconvolab(?=[.\s\"'])", "convolab_before", path.read_text())
         path.write_text(text)
     sys.path.insert(0, str(into))
     for module in ("functional", "image"):
