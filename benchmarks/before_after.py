@@ -42,7 +42,7 @@ def import_before(commit: str, into: Path):
     package = into / "convolab_before"
     (into / "src" / "convolab").rename(package)
     for path in package.rglob("*.py"):
-        # in code and in strings (resources("convolab")): the copy reads its own files
+        # in code and in strings (files("convolab")): the copy reads its own resources
         text = re.sub(r"\bconvolab(?=[.\s\"'])", "convolab_before", path.read_text())
         path.write_text(text)
     sys.path.insert(0, str(into))
