@@ -96,10 +96,9 @@ def estimates(x_shape, w_shape, geometry: Geometry, groups: int, itemsize: int) 
     toeplitz = math.inf
     work = toeplitz_work(x_shape, w_shape, geometry, itemsize)
     if work is not None and work[0] <= MAX_BAND_WASTE * flops:  # the band's zeros count too
-        band_flops, moved, band = work
-        rows = band_flops / (2.0 * band)  # N * OH: a few rows make a matrix-vector product
+        band_flops, moved, rows = work  # a few rows make a matrix-vector product
         toeplitz = band_flops / (peak * rows / (rows + THIN))
-        toeplitz += (moved + 2 * band) * itemsize / COPY_BYTES + CALL_SECONDS * 10
+        toeplitz += moved * itemsize / COPY_BYTES + CALL_SECONDS * 10
     return gemm, winograd, fft + FFT_CALL_SECONDS, direct, toeplitz
 
 

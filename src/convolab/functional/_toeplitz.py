@@ -45,8 +45,8 @@ def toeplitz_applies(geometry: Geometry, weight_shape, itemsize: int) -> bool:
 
 def toeplitz_work(x_shape, w_shape, geometry: Geometry, itemsize: int):
     """``None`` where the method does not apply, else (flops of the products, the band's
-    zeros included; elements the copies move: the rows, the products and the output;
-    elements of the band matrices)."""
+    zeros included; elements written and copied: the band matrices, zeroed then filled, the
+    rows, the products and the output; the products' rows ``N * OH``)."""
     if len(geometry.out) > 2:
         return None
     oh, span, _, _, ow, _, _, width = _axes(geometry)
@@ -55,7 +55,7 @@ def toeplitz_work(x_shape, w_shape, geometry: Geometry, itemsize: int):
     if band * itemsize > get_memory_budget():
         return None
     rows = n * oh
-    return 2.0 * rows * band, rows * (c * span * width + 2.0 * o * ow), band
+    return 2.0 * rows * band, 2.0 * band + rows * (c * span * width + 2.0 * o * ow), rows
 
 
 def toeplitz_forward(xp: np.ndarray, weight: np.ndarray, geometry: Geometry, groups: int):
