@@ -12,14 +12,12 @@ from convolab.data._polarity import match_polarity
 def read_for_model(path, card, invert: bool | None, max_pixels: int, command: str):
     """``(image, inverted)``: an image file as the model of ``card`` takes it, uint8 (H, W, C).
 
-    Read by :func:`convolab.image.read_image` (gray or RGB as the model, at most
+    Read by :func:`convolab.train._evaluate.read_image` (gray or RGB as the model, at most
     ``max_pixels``), then :func:`match_polarity`; an automatic inversion is said on stderr.
     """
-    from convolab.image import read_image
+    from convolab.train._evaluate import read_image
 
-    mode = "L" if card.preprocess.in_channels == 1 else "RGB"
-    image = read_image(path, max_pixels=max_pixels, mode=mode)  # (H, W) or (H, W, 3)
-    image = image[..., None] if image.ndim == 2 else image  # (H, W, C)
+    image = read_image(path, card.preprocess.in_channels, max_pixels=max_pixels)  # (H, W, C)
     image, inverted = match_polarity(image, card.data, invert)
     if inverted and invert is None:
         kind = card.data.partition(":")[0]
