@@ -92,10 +92,7 @@ def peek_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[int, int,
     file, a file Pillow cannot read, more than ``max_pixels`` pixels.
     """
     with _opened(path, max_pixels) as img:
-        (width, height), mode = img.size, img.mode
-        if mode == "P" and "transparency" in img.info:
-            mode = "RGBA"
-    mode = mode if mode in _KEEP else _CONVERT.get(mode, "RGB")
+        (width, height), mode = img.size, _array_mode(img)
     return height, width, {"LA": 2, "RGB": 3, "RGBA": 4}.get(mode, 1)
 
 
@@ -152,15 +149,21 @@ def _check_pixels(size: tuple[int, int], max_pixels: int, path: Path) -> None:
         )
 
 
+def _array_mode(img) -> str:
+    """The Pillow mode :func:`read_image` returns ``img`` in (the 32-bit ``'I'`` aside)."""
+    if img.mode == "P" and "transparency" in img.info:
+        return "RGBA"  # a palette with a transparent entry: keep it as alpha
+    return img.mode if img.mode in _KEEP else _CONVERT.get(img.mode, "RGB")
+
+
 def _to_array(img) -> np.ndarray:
     if img.mode == "I":  # 32-bit integers: 16-bit data in most files (PNG, TIFF)
         array = np.asarray(img)
         in_range = array.size and array.min() >= 0 and array.max() <= 65535
         return array.astype(np.uint16) if in_range else array.astype(np.float32)
-    if img.mode == "P" and "transparency" in img.info:
-        img = img.convert("RGBA")  # a palette with a transparent entry: keep it as alpha
-    if img.mode not in _KEEP:
-        img = img.convert(_CONVERT.get(img.mode, "RGB"))
+    mode = _array_mode(img)
+    if img.mode != mode:
+        img = img.convert(mode)
     array = np.array(img)  # a copy: np.asarray would give a read-only view of Pillow's bytes
     return array.astype(np.uint16) if img.mode == "I;16" else array
 
