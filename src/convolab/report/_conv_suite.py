@@ -14,7 +14,7 @@ import math
 import statistics
 import time
 import tracemalloc
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,6 +33,11 @@ class Layer:
     kernel: int
     stride: int = 1
     padding: int = 0
+
+    def shapes(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """``(input, weight)`` shapes: ``(N, C_in, H, W)`` and ``(C_out, C_in, k, k)``."""
+        return (self.batch, self.in_channels, self.size, self.size), (
+            self.out_channels, self.in_channels, self.kernel, self.kernel)  # fmt: skip
 
     def output_size(self) -> int:
         from convolab.shape import conv_output_size
@@ -87,9 +92,6 @@ class Row:
     def ratio_bwd(self) -> float:
         return self.ours_bwd / self.torch_bwd
 
-    def as_dict(self) -> dict:
-        return {**asdict(self), "ratio_fwd": self.ratio_fwd, "ratio_bwd": self.ratio_bwd}
-
 
 def peak_extra_bytes(call) -> int:
     """Peak bytes NumPy allocates during ``call()`` beyond the result it returns."""
@@ -104,11 +106,9 @@ def peak_extra_bytes(call) -> int:
 
 def _data(layer: Layer, seed: int = 0):
     rng = np.random.default_rng(seed)
-    shape = (layer.batch, layer.in_channels, layer.size, layer.size)
-    x = rng.standard_normal(shape, dtype=np.float32)
-    w = rng.standard_normal(
-        (layer.out_channels, layer.in_channels, layer.kernel, layer.kernel), dtype=np.float32
-    )
+    x_shape, w_shape = layer.shapes()
+    x = rng.standard_normal(x_shape, dtype=np.float32)
+    w = rng.standard_normal(w_shape, dtype=np.float32)
     b = rng.standard_normal(layer.out_channels, dtype=np.float32)
     return x, w, b
 
@@ -151,11 +151,10 @@ def time_layer(layer: Layer, repeats: int = 5, backward: bool = True, method="au
     reference, ours = layer_calls(layer, (cf,), method=method)
     forward = compare(reference, ours, **rounds)
     cf.release_workspace()  # so that the peak includes the workspace this call allocates
-    x, w, _ = _data(layer)
     args = (layer.stride, layer.padding)
     row = Row(
         name=layer.name,
-        method=cf.auto_method(x.shape, w.shape, *args) if method == "auto" else method,
+        method=cf.auto_method(*layer.shapes(), *args) if method == "auto" else method,
         torch_fwd=forward.first,
         ours_fwd=forward.second,
         gflops=layer.flops() / forward.second / 1e9,
@@ -189,15 +188,8 @@ def time_methods(repeats: int = 3) -> list[dict]:
 
     import convolab.functional as cf
 
-    cases = [
-        (
-            (layer.batch, layer.in_channels, layer.size, layer.size),
-            (layer.out_channels, layer.in_channels, layer.kernel, layer.kernel),
-            layer.stride,
-            layer.padding,
-        )
-        for layer in SUITE
-    ] + [(x, w, 1, 0) for x, w in METHOD_CASES]
+    cases = [(*layer.shapes(), layer.stride, layer.padding) for layer in SUITE]
+    cases += [(x, w, 1, 0) for x, w in METHOD_CASES]
     rows = []
     rng = np.random.default_rng(0)
     with threadpool_limits(limits=1):
