@@ -131,12 +131,7 @@ class Row:
     high: float
     minima_ratio: float  # fastest run of ours / fastest run of the reference
     same_ops: bool  # same ATen operators in the same order
-
-    @property
-    def verdict(self) -> str:
-        """'met' when the whole interval is <= 1.02, 'missed' when it is all above, else
-        'noise': the machine's run-to-run spread hides which side of 1.02 it is."""
-        return "met" if self.high <= TARGET else "missed" if self.low > TARGET else "noise"
+    verdict: str  # against TARGET (convolab._timing.Comparison.verdict)
 
 
 TARGET = 1.02
@@ -152,7 +147,7 @@ def compare_models(names, budget_s: float, max_reps: int) -> list[Row]:
                         settle=0.0)  # fmt: skip
             mine, theirs = c.first, c.second
             row = Row(name, step, x.shape[0], c.rounds, mine, theirs, c.ratio, *c.interval,
-                      c.minima, same)  # fmt: skip
+                      c.minima, same, c.verdict(TARGET))  # fmt: skip
             rows.append(row)
             print(
                 f"  {name:10s} {step:8s} ours {1e3 * mine:9.1f} ms  reference "

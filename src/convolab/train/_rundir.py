@@ -86,11 +86,13 @@ class RunDir:
             save_checkpoint(self.path / name, state)
 
     def save_figure(self, name: str, figure) -> None:
-        import matplotlib.pyplot as plt
-
+        """Save ``figure`` as ``name`` (the writing process only), and close it."""
         if self.writer:
-            save_figure(figure, self.path / name, dpi=120)
-        plt.close(figure)
+            save_figure(figure, self.path / name, dpi=120)  # closes it
+        else:
+            import matplotlib.pyplot as plt
+
+            plt.close(figure)
 
     def __repr__(self) -> str:
         return f"RunDir({str(self.path)!r})"
