@@ -60,18 +60,14 @@ def _images(args, card) -> tuple[list, list[str]]:
 
 
 def _save(explanation, path: str, force: bool) -> int:
-    page = explanation.html()
-    check_output_path(path, force)
-    from convolab._io import atomic_path
-
-    with atomic_path(path) as tmp:
-        tmp.write_text(page, encoding="utf-8")
+    """Write the page and say what it holds (a file made meanwhile is kept unless ``force``)."""
+    saved = explanation.save(path, overwrite=force)
     how = (
         "computes in the page"
         if explanation.runs_in_page() is None
         else f"holds the passes of {max(1, len(explanation.inputs.examples))} images"
     )
-    print(f"convolab explain: wrote {path} ({len(page) // 1024} KiB; {how})")
+    print(f"convolab explain: wrote {path} ({saved.stat().st_size // 1024} KiB; {how})")
     return 0
 
 

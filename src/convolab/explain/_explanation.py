@@ -243,11 +243,13 @@ class Explanation:
         return runs_in_page(self.model, self._pass.layers, self.macs())
 
     def examples_run(self) -> list[dict]:
-        """The pass of every bundled image (for a saved page of a large model); the last
-        pass stays the one of the first image."""
+        """The pass of every bundled image (for a saved page of a large model); the current
+        pass is kept (not traced again)."""
         images = [e.image for e in self.inputs.examples] or [self.first_image()]
+        current = self._pass
         results = [self.run(image) for image in images]
-        self.run(images[0])
+        with self._lock:
+            self._pass = current
         return results
 
     def html(self) -> str:

@@ -63,11 +63,11 @@ def channel_map(output: torch.Tensor, channel: int) -> dict:
 def kernel_pictures(weight: torch.Tensor, limit: int = 64) -> dict:
     """The kernels of a convolution (C_out, C_in/g, kh, kw), at most ``limit`` of each count,
     on the scale of the whole weight; ``value range`` is its smallest and largest value."""
-    shown = weight[:limit, :limit]
+    shown, scale = weight[:limit, :limit], scale_of(weight)
     return {
-        "scale": scale_of(weight),
+        "scale": scale,
         "range": [float(weight.min()), float(weight.max())],
         "shape": list(weight.shape),
         "shown": list(shown.shape),
-        "data": to_bytes(shown, scale_of(weight)),
+        "data": to_bytes(shown, scale),
     }
