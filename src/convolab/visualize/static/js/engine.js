@@ -92,14 +92,6 @@ export function weightAt(layer, values, index) {
   return values.w[((i * b + j) * kh + ky) * kw + kx];
 }
 
-export function outputValue(layer, values, co, oy, ox) {
-  let sum = 0;
-  for (const t of contributions(layer, co, oy, ox)) {
-    if (t.sy >= 0 && t.sx >= 0) sum += inputAt(layer, values, t.ci, t.sy, t.sx) * weightAt(layer, values, t.w);
-  }
-  return sum;
-}
-
 // (C_out, H_out, W_out) output values, row-major: the products of contributions(), in its
 // order, summed without building a term per product (a LeNet-5 redraw sums 400,000).
 export function forward(layer, values) {
