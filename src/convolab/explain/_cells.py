@@ -56,7 +56,7 @@ def _flat(shape, cell) -> int:
 def _conv(graph, index, cell, layer_of) -> dict:
     call = graph.calls[index]
     producer, x = _source(graph, call, 0)  # (C_in, H, W)
-    weight, bias, groups = call.args[1], call.args[2], int(call.args[8])
+    weight, bias, groups = call.args[1], call.args[2], call.window.groups
     c, oy, ox = cell
     geometry = window_geometry(call)
     per_group = weight.shape[1]

@@ -64,7 +64,7 @@ def describe_layer(graph: Graph, layer: Layer) -> dict:
         entry["geometry"] = as_page(window_geometry(first))
     if layer.kind == "conv":
         weight = first.args[1]
-        entry["groups"] = int(first.args[8])
+        entry["groups"] = first.window.groups
         entry["weight_shape"] = list(weight.shape)
     return entry
 
