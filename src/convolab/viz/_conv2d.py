@@ -129,7 +129,7 @@ def _animate_conv(size, kernel, stride, padding, dilation, values: bool, seed: i
     geometry = shape.conv_geometry(size, kernel, stride, padding, dilation)
     steps = geometry_steps(geometry)
     pads, out = geometry.pads, geometry.out
-    check_grid((size[0] + sum(pads[0]), size[1] + sum(pads[1])), "padded input")
+    check_grid(geometry.padded, "padded input")
     x, w = _operands(size, kernel, seed)
     xp = functional.pad(x[None, None], _torch_pad(pads))  # (1, 1, Hp, Wp)
     y = functional.conv2d(xp, w[None, None], stride=geometry.stride,
@@ -152,9 +152,9 @@ def _animate_conv(size, kernel, stride, padding, dilation, values: bool, seed: i
     return draw, steps, info
 
 
-def _scatter_scene(steps, size, pad, kernel, x, w, values: bool, title: str) -> Scene:
-    """The scene of a transposed convolution, numbers written when ``values``."""
-    full = tuple(int(v) for v in _full_grid(steps))
+def _scatter_scene(full, size, pad, kernel, x, w, values: bool, title: str) -> Scene:
+    """The scene of a transposed convolution (``full``: its uncropped output size), numbers
+    written when ``values``."""
     out = (full[0] - 2 * pad[0], full[1] - 2 * pad[1])
     inside = np.zeros(full, bool)
     inside[pad[0] : full[0] - pad[0], pad[1] : full[1] - pad[1]] = True  # (Hf, Wf)
@@ -182,9 +182,9 @@ def _scatter_scene(steps, size, pad, kernel, x, w, values: bool, title: str) -> 
     return scene
 
 
-def _scatter_frames(steps, size, pad, kernel, x, w, partials, title: str):
+def _scatter_frames(steps, full, size, pad, kernel, x, w, partials, title: str):
     """One image per :class:`ScatterFrame`, drawn on demand; ``partials[k]``: sums after k."""
-    args = (steps, size, pad, kernel, x, w, partials is not None, title)
+    args = (full, size, pad, kernel, x, w, partials is not None, title)
     scenes = Scenes(lambda: _scatter_scene(*args))
 
     def draw():
@@ -213,17 +213,12 @@ def _scatterdraw_frame(scene: Scene, step, counter: str, sums):
     return image
 
 
-def _full_grid(steps) -> np.ndarray:
-    """Size of the uncropped output grid: one past the last cell the last step writes."""
-    return steps[-1].cells.reshape(-1, 2).max(axis=0) + 1
-
-
 def _animate_transpose(size, kernel, stride, padding, dilation, values: bool, seed: int):
     pad = as_tuple(padding, 2, "padding", minimum=0)
     geometry = shape.transpose_geometry(size, kernel, stride, pad, 0, dilation)
     steps = scatter_steps(geometry)
     out = geometry.out
-    check_grid(tuple(int(v) for v in _full_grid(steps)), "output")
+    check_grid(geometry.padded, "output")
     x, w = _operands(size, kernel, seed)
     masks = np.tril(np.ones((len(steps), len(steps)))).reshape(-1, 1, *size)  # (S, 1, H, W)
     y = functional.conv_transpose2d(
@@ -232,7 +227,8 @@ def _animate_transpose(size, kernel, stride, padding, dilation, values: bool, se
     if values:
         steps = [replace(step, values=y[k]) for k, step in enumerate(steps)]
     title = _title(geometry, stride, padding, dilation)
-    draw, pixels = _scatter_frames(steps, size, pad, kernel, x, w, y if values else None, title)
+    draw, pixels = _scatter_frames(steps, geometry.padded, size, pad, kernel, x, w,
+                                   y if values else None, title)  # fmt: skip
     info = {
         "input_size": size,
         "output_size": out,
