@@ -11,16 +11,13 @@ drawing needs the served page.
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 
-from convolab.visualize._bundle import bundle
 from convolab.visualize._page import STATIC as VISUALIZE_STATIC
+from convolab.visualize._page import self_contained
 
 STATIC = Path(__file__).parent / "static"  # index.html, style.css
 SCRIPTS = VISUALIZE_STATIC / "js"  # explain_*.js beside the engine they share
-_STYLESHEET = '<link rel="stylesheet" href="style.css">'
-_MODULE = '<script type="module" src="js/explain_main.js"></script>'
 
 SERVED_NOTE = "Served by convolab explain: every pass, cell and kernel is computed by torch."
 PAGE_NOTE = "A saved page: this network computes in the page (JavaScript), from its weights."
@@ -54,22 +51,9 @@ def saved_data(explanation) -> dict:
     }
 
 
-def _replace_once(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, f"index.html must contain {old!r} once"
-    return text.replace(old, new)
-
-
 def page_html(data: dict) -> str:
     """One self-contained HTML document of the page with ``data`` (see :func:`saved_data`)."""
-    page = (STATIC / "index.html").read_text(encoding="utf-8")
-    css = (STATIC / "style.css").read_text(encoding="utf-8")
-    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
-    scripts = (
-        f'<script type="application/json" id="convolab-explain">{payload}</script>\n'
-        f"<script>\n{bundle(SCRIPTS, 'explain_main')}</script>"
-    )
-    page = _replace_once(page, _STYLESHEET, f"<style>\n{css}</style>")
-    return _replace_once(page, _MODULE, scripts)
+    return self_contained(STATIC, SCRIPTS, "explain_main", "convolab-explain", data)
 
 
 def iframe_html(page: str, height: int = 900) -> str:

@@ -19,9 +19,23 @@ from convolab.visualize._data import kernel_bank, photo_png
 
 STATIC = Path(__file__).parent / "static"
 _STYLESHEET = '<link rel="stylesheet" href="style.css">'
-_MODULE = '<script type="module" src="js/main.js"></script>'
 EMBEDDED_PHOTO = "camera"  # grey, sharp edges: every kernel of the bank shows on it
 EMBEDDED_SIDE = 192  # pixels; a 192 x 192 grey PNG is about 20 KiB
+
+
+def self_contained(static: Path, scripts: Path, entry: str, data_id: str, data: dict) -> str:
+    """``static/index.html`` as one document: ``style.css`` inlined, the ES modules from
+    ``scripts/{entry}.js`` on bundled into one classic script, and ``data`` as a JSON script
+    element of id ``data_id``. The page of the visualizer and of ``convolab explain``."""
+    html = (static / "index.html").read_text(encoding="utf-8")
+    css = (static / "style.css").read_text(encoding="utf-8")
+    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    tags = (
+        f'<script type="application/json" id="{data_id}">{payload}</script>\n'
+        f"<script>\n{bundle(scripts, entry)}</script>"
+    )
+    html = _replace_once(html, _STYLESHEET, f"<style>\n{css}</style>")
+    return _replace_once(html, f'<script type="module" src="js/{entry}.js"></script>', tags)
 
 
 def _replace_once(html: str, old: str, new: str) -> str:
@@ -35,14 +49,7 @@ def page_html() -> str:
     Open it from a file, write it with ``convolab visualize --save page.html``, or embed it
     (e.g. in an ``<iframe srcdoc>``): it fetches nothing.
     """
-    html = (STATIC / "index.html").read_text(encoding="utf-8")
-    css = (STATIC / "style.css").read_text(encoding="utf-8")
     photo = base64.b64encode(photo_png(EMBEDDED_PHOTO, EMBEDDED_SIDE)).decode("ascii")
     photos = [{"name": EMBEDDED_PHOTO, "url": f"data:image/png;base64,{photo}"}]
-    data = json.dumps({**kernel_bank(), "photos": photos}).replace("</", "<\\/")
-    scripts = (
-        f'<script type="application/json" id="convolab-data">{data}</script>\n'
-        f"<script>\n{bundle(STATIC / 'js', 'main')}</script>"
-    )
-    html = _replace_once(html, _STYLESHEET, f"<style>\n{css}</style>")
-    return _replace_once(html, _MODULE, scripts)
+    return self_contained(STATIC, STATIC / "js", "main", "convolab-data",
+                          {**kernel_bank(), "photos": photos})  # fmt: skip
