@@ -21,7 +21,6 @@ from convolab.data._arrays import (
     split_holdout,
     stratified_split,
 )
-from convolab.image._io import DEFAULT_MAX_PIXELS
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 # Fractions for a folder without a train/test split: 70% train, 10% validation, 20% test.
@@ -54,7 +53,7 @@ def _check_classes(classes: dict[str, list[Path]], root: Path, fractions, parts:
     check_class_sizes(counts, fractions, parts, f"folder {str(root)!r}")
 
 
-def _decode(path: Path, size: tuple[int, int], mode: str, max_pixels: int) -> np.ndarray:
+def _decode(path: Path, size: tuple[int, int], mode: str, max_pixels: int | None) -> np.ndarray:
     from PIL import Image
 
     from convolab.image import read_image
@@ -64,7 +63,7 @@ def _decode(path: Path, size: tuple[int, int], mode: str, max_pixels: int) -> np
     return np.asarray(resized, dtype=np.uint8).reshape(size[0], size[1], -1)  # (H, W, C)
 
 
-def _image_mode(files: list[Path], max_pixels: int) -> str:
+def _image_mode(files: list[Path], max_pixels: int | None) -> str:
     """'RGB' if any image has colour, else 'L' (from the files' headers)."""
     from convolab.image import peek_image
 
@@ -74,7 +73,7 @@ def _image_mode(files: list[Path], max_pixels: int) -> str:
     return "L"
 
 
-def _load(classes, names: tuple[str, ...], size, mode, max_pixels: int) -> ImageArrays:
+def _load(classes, names: tuple[str, ...], size, mode, max_pixels: int | None) -> ImageArrays:
     files = [(f, names.index(c)) for c in classes for f in classes[c]]
     images = np.stack([_decode(f, size, mode, max_pixels) for f, _ in files])  # (N, H, W, C)
     return ImageArrays(images, np.array([k for _, k in files], dtype=np.int64))
@@ -93,7 +92,6 @@ def load_folder_splits(
     ``max_pixels``: larger images are refused from their header, before decoding
     (:func:`convolab.image.read_image`; default its ``DEFAULT_MAX_PIXELS``).
     """
-    max_pixels = DEFAULT_MAX_PIXELS if max_pixels is None else max_pixels
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"folder {str(root)!r} does not exist")

@@ -53,7 +53,7 @@ _CONVERT = {
 
 
 def read_image(
-    path, *, max_pixels: int = DEFAULT_MAX_PIXELS, mode: str | None = None
+    path, *, max_pixels: int | None = DEFAULT_MAX_PIXELS, mode: str | None = None
 ) -> np.ndarray:
     """An image file as an array: ``(H, W)``, ``(H, W, 2)`` (gray+alpha), RGB or RGBA.
 
@@ -61,10 +61,11 @@ def read_image(
     ----------
     path : str or PathLike
         Any format Pillow reads (PNG, JPEG, TIFF, BMP, WebP, ...); the first frame.
-    max_pixels : int
+    max_pixels : int or None
         Refuse images with more pixels (decompression bombs: a small file that decodes to
-        gigabytes). Checked from the header, before anything is decoded. The default,
-        178,956,970, is where Pillow itself refuses; Pillow's own check and warning are off.
+        gigabytes). Checked from the header, before anything is decoded. The default (also
+        for None), 178,956,970, is where Pillow itself refuses; Pillow's own check and
+        warning are off.
     mode : {None, 'L', 'RGB'}
         None: the image as stored. 'L' / 'RGB': uint8 ``(H, W)`` / ``(H, W, 3)``, as a model
         takes it: 16-bit scaled to 8, alpha composited over white, gray <-> RGB by BT.601
@@ -84,7 +85,7 @@ def read_image(
     return image if mode is None else convert_mode(image, mode)
 
 
-def peek_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[int, int, int]:
+def peek_image(path, *, max_pixels: int | None = DEFAULT_MAX_PIXELS) -> tuple[int, int, int]:
     """``(height, width, channels)`` of an image file, from its header: nothing is decoded.
 
     ``channels`` is what :func:`read_image` would return: 1 (gray), 2 (gray + alpha),
@@ -97,8 +98,9 @@ def peek_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[int, int,
 
 
 @contextlib.contextmanager
-def _opened(path, max_pixels: int):
-    """The Pillow image of ``path``, its size checked against ``max_pixels`` from the header.
+def _opened(path, max_pixels: int | None):
+    """The Pillow image of ``path``, its size checked against ``max_pixels`` from the header
+    (``None``: :data:`DEFAULT_MAX_PIXELS`).
 
     Pillow's own bomb check (a warning, then an error at twice its limit) is off meanwhile:
     ``max_pixels`` replaces it. A file Pillow cannot read or decode is an InvalidValueError;
@@ -106,6 +108,8 @@ def _opened(path, max_pixels: int):
     """
     from PIL import Image, UnidentifiedImageError
 
+    if max_pixels is None:
+        max_pixels = DEFAULT_MAX_PIXELS
     max_pixels = as_int(max_pixels, "max_pixels", minimum=1)
     path = Path(path)
     if not path.exists():

@@ -56,11 +56,9 @@ def read_image(path: str | Path, channels: int, *, max_pixels: int | None = None
     Read by :func:`convolab.image.read_image`: 16-bit scaled, alpha over white, at most
     ``max_pixels`` pixels (default ``convolab.image.DEFAULT_MAX_PIXELS``).
     """
-    from convolab.image import DEFAULT_MAX_PIXELS
     from convolab.image import read_image as read
 
-    limit = DEFAULT_MAX_PIXELS if max_pixels is None else max_pixels
-    pixels = read(path, mode="L" if channels == 1 else "RGB", max_pixels=limit)  # (H, W[, 3])
+    pixels = read(path, mode="L" if channels == 1 else "RGB", max_pixels=max_pixels)
     return pixels.reshape(pixels.shape[0], pixels.shape[1], channels)  # (H, W, C)
 
 
