@@ -32,6 +32,9 @@ from convolab._args import InvalidValueError
 TORCH_MAGIC = 0x1950A86A20F9469CFC6C
 # The legacy format is four pickles (magic, protocol, system info, the object) then storages.
 LEGACY_PICKLES = 4
+# A convolab training checkpoint is a dict with this "format" (written by
+# convolab.train._checkpoint; its "model" entry is the state dict that models reads).
+CHECKPOINT_FORMAT = "convolab-checkpoint-1"
 
 
 class _NoGlobals(pickle.Unpickler):

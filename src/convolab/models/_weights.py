@@ -22,7 +22,7 @@ import torch
 from torch import Tensor, nn
 
 from convolab._args import as_int, invalid, wrong_type
-from convolab._safeload import safetensors_load, torch_load
+from convolab._safeload import CHECKPOINT_FORMAT, safetensors_load, torch_load
 
 SUFFIXES = (".pth", ".pt", ".safetensors")
 
@@ -42,7 +42,7 @@ def load_state_dict_file(path: str | os.PathLike) -> dict[str, Tensor]:
     if path.suffix == ".safetensors":
         return safetensors_load(path, "weights file")[0]
     state = torch_load(path, "weights file")
-    if isinstance(state, Mapping) and "format" in state and isinstance(state.get("model"), Mapping):
+    if isinstance(state, Mapping) and state.get("format") == CHECKPOINT_FORMAT:
         state = state["model"]  # a convolab training checkpoint (last.pt, best.pt)
     if not isinstance(state, Mapping) or not all(isinstance(v, Tensor) for v in state.values()):
         raise invalid("weights", str(path), "a file holding a state dict (names -> tensors)")

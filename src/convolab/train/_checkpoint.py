@@ -17,10 +17,9 @@ import torch
 
 from convolab._args import InvalidValueError
 from convolab._io import atomic_path
+from convolab._safeload import CHECKPOINT_FORMAT as FORMAT
 from convolab._safeload import safetensors_load, torch_load
 from convolab.train._card import ModelCard
-
-FORMAT = "convolab-checkpoint-1"
 
 
 def save_checkpoint(path: str | Path, state: dict) -> None:
