@@ -109,6 +109,16 @@ def check_output_path(path: str | os.PathLike, force: bool = False) -> Path:
     return out
 
 
+def add_device(parser: argparse.ArgumentParser) -> None:
+    """The ``--device`` option of every command that runs a trained model."""
+    parser.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda", "mps"),
+        default="auto",
+        help="where the model runs (default auto: cuda, then mps, then cpu)",
+    )
+
+
 def add_max_pixels(parser: argparse.ArgumentParser, what: str = "input images") -> None:
     """The ``--max-pixels`` option of every command that reads images."""
     parser.add_argument(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from convolab.cli._common import add_max_pixels
+from convolab.cli._common import add_device, add_max_pixels
 
 
 def register(subparsers) -> None:
@@ -24,12 +24,7 @@ def register(subparsers) -> None:
         help="which split (default test)",
     )
     p.add_argument("--model", help="model name, for weights that carry no model card")
-    p.add_argument(
-        "--device",
-        choices=("auto", "cpu", "cuda", "mps"),
-        default="auto",
-        help="default auto: cuda, then mps, then cpu",
-    )
+    add_device(p)
     p.add_argument("--batch-size", type=int, default=256, help="default 256")
     add_max_pixels(p, "images of a folder: data set")
     p.add_argument("--confusion", help="also write the confusion matrix to this PNG")

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from convolab.cli._common import CLIError, add_max_pixels, add_polarity, model_name
+from convolab.cli._common import (
+    CLIError,
+    add_device,
+    add_max_pixels,
+    add_polarity,
+    model_name,
+)
 
 # A real digit to try: MNIST test image #30 (a 3), drawn black on white (see examples/README).
 EXAMPLE = Path(__file__).with_name("examples") / "digit.png"
@@ -31,12 +37,7 @@ def register(subparsers) -> None:
         help="model name (see `convolab models`), for weights that carry no model card",
     )
     add_polarity(p)
-    p.add_argument(
-        "--device",
-        choices=("auto", "cpu", "cuda", "mps"),
-        default="auto",
-        help="where the model runs (default auto: cuda, then mps, then cpu)",
-    )
+    add_device(p)
     p.add_argument(
         "--batch-size", type=int, default=64, help="images per forward pass (default 64)"
     )
