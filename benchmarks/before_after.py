@@ -17,14 +17,13 @@ import functools
 import importlib
 import io
 import re
-import statistics
 import subprocess
 import sys
 import tarfile
 import tempfile
 from pathlib import Path
 
-from convolab._timing import environment, geometric_mean, interleaved, median_interval, pin_threads
+from convolab._timing import environment, geometric_mean, interleaved, paired, pin_threads
 
 ROOT = Path(__file__).resolve().parents[1]
 THREADS = 2
@@ -54,14 +53,12 @@ def import_before(commit: str, into: Path):
 def _row(name: str, times: list[list[float]]) -> tuple[float, float, float]:
     """Print one row: each engine against the first call (the reference), and new/old paired."""
     reference, old, new = times
-    pair = [b / a for a, b in zip(old, new)]
-    low, high = median_interval(pair)
-    ratio = statistics.median(pair)
-    old_ratio = statistics.median([a / r for a, r in zip(old, reference)])
-    new_ratio = statistics.median([b / r for b, r in zip(new, reference)])
-    print(f"{name:24s} {old_ratio:8.2f} {new_ratio:8.2f} {ratio:8.2f}  [{low:.2f}, {high:.2f}]",
-          flush=True)  # fmt: skip
-    return old_ratio, new_ratio, ratio
+    change = paired(new, old)
+    old_ratio, new_ratio = paired(old, reference).ratio, paired(new, reference).ratio
+    low, high = change.interval
+    print(f"{name:24s} {old_ratio:8.2f} {new_ratio:8.2f} {change.ratio:8.2f}  "
+          f"[{low:.2f}, {high:.2f}]", flush=True)  # fmt: skip
+    return old_ratio, new_ratio, change.ratio
 
 
 def _means(rows: list[tuple[float, float, float]]) -> None:

@@ -131,7 +131,11 @@ class Comparison:
 
 def compare(first, second, budget_s: float = 1.0, **rounds) -> Comparison:
     """``first`` against ``second`` in interleaved rounds (:func:`interleaved`)."""
-    a, b = interleaved((first, second), budget_s, **rounds)
+    return paired(*interleaved((first, second), budget_s, **rounds))
+
+
+def paired(a: Sequence[float], b: Sequence[float]) -> Comparison:
+    """Times ``a`` against times ``b`` of the same rounds (from :func:`interleaved`)."""
     ratios = [x / y for x, y in zip(a, b)]
     return Comparison(
         statistics.median(a),
