@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from convolab.explain._layers import Layer
+from convolab.explain._spec import op_scalars
 from convolab.explain._windows import window_geometry, window_positions
 from convolab.models._walk import Graph, OpCall
 
@@ -81,10 +82,10 @@ def _conv(graph, index, cell, layer_of) -> dict:
 def _avg_divisor(call: OpCall, geometry, rows, cols) -> int:
     """torch's divisor: the window inside the padded input (count_include_pad, the default),
     or inside the input only, or divisor_override."""
-    args = call.args
-    if len(args) > 6 and args[6] is not None:
-        return int(args[6])
-    include_pad = args[5] if len(args) > 5 else True
+    scalars = op_scalars(call, "avg pool")
+    if scalars["divisor"] is not None:
+        return scalars["divisor"]
+    include_pad = scalars["include_pad"]
     size = []
     for dim, positions in enumerate((rows, cols)):
         lo, hi = (-geometry.pads[dim][0], geometry.size[dim] + geometry.pads[dim][1])
@@ -194,14 +195,7 @@ def _elementwise(graph, index, cell, label) -> dict:
     call = graph.calls[index]
     _, x = _source(graph, call, 0)
     step = {"op": label, "in": float(x.reshape(-1)[_flat(x.shape, cell)])}
-    if label == "bn":
-        step.update(_bn_parameters(call, cell[0]))
-    elif label == "hardtanh":
-        step.update({"min": float(call.args[1]), "max": float(call.args[2])})
-    elif label == "leaky relu":
-        step["slope"] = float(call.args[1]) if len(call.args) > 1 else 0.01
-    elif label == "elu":
-        step["alpha"] = float(call.args[1]) if len(call.args) > 1 else 1.0
+    step.update(_bn_parameters(call, cell[0]) if label == "bn" else op_scalars(call, label))
     return {**step, "out": _at(graph, index, cell)}
 
 

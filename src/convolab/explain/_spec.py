@@ -88,6 +88,14 @@ def _op_parameters(call: OpCall, label: str) -> dict:
             "var": floats_to_page(var),
             "eps": float(args[-1]),
         }
+    return op_scalars(call, label)
+
+
+def op_scalars(call: OpCall, label: str) -> dict:
+    """The scalar arguments of an operator, with torch's defaults: an average pool's
+    ``include_pad`` and ``divisor`` (override), hardtanh's bounds, leaky relu's slope and
+    elu's alpha; ``{}`` for the others."""
+    args = call.args
     if label == "avg pool":
         return {
             "include_pad": bool(args[5]) if len(args) > 5 else True,
