@@ -4,13 +4,13 @@
 // of pooling come from its taps(); tests/explain/js/ checks every output against torch.
 
 import { forward as convolve, taps } from "./engine.js";
+import { decodeBytes } from "./explain_maps.js";
 
 export const INPUT = -1;
 
 export function decodeFloats(text) {
   if (text === null || text === undefined) return null;
-  const bytes = Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
-  return new Float32Array(bytes.buffer);
+  return new Float32Array(decodeBytes(text).buffer);
 }
 
 // The engine's layer for a convolution or pooling of the spec (a pooling is a depthwise

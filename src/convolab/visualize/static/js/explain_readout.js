@@ -5,6 +5,7 @@
 // gives the numbers (the test hook reads them), readoutHtml() the page's tables.
 
 import { colour } from "./explain_maps.js";
+import { elementwise } from "./explain_net.js";
 
 const SHOWN_CHANNELS = 4; // input channels of a convolution drawn in full; the rest as sums
 const SHOWN_TERMS = 10; // largest products of a dense layer listed
@@ -16,19 +17,17 @@ export function fmt(v) {
   return a >= 1e-4 && a < 1e6 ? String(Number(v.toPrecision(6))) : v.toExponential(5);
 }
 
-const FORMULA = {
-  relu: (v) => Math.max(v, 0),
-  tanh: Math.tanh,
-  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
-  silu: (v) => v / (1 + Math.exp(-v)),
-};
-
+// An element-wise step recomputed by the network's own formulas (explain_net.js); a step
+// holds one channel's batch-norm numbers; null for an operator the page cannot compute.
 function elementwiseValue(s) {
-  if (s.op === "bn") return ((s.in - s.mean) / Math.sqrt(s.var + s.eps)) * s.weight + s.bias;
-  if (s.op === "hardtanh") return Math.min(Math.max(s.in, s.min), s.max);
-  if (s.op === "leaky relu") return s.in >= 0 ? s.in : s.in * s.slope;
-  if (s.op === "elu") return s.in > 0 ? s.in : s.alpha * (Math.exp(s.in) - 1);
-  return FORMULA[s.op] ? FORMULA[s.op](s.in) : null;
+  const params = s.op === "bn"
+    ? { mean: [s.mean], var: [s.var], eps: s.eps, weight: [s.weight], bias: [s.bias] }
+    : s;
+  try {
+    return elementwise(s.op, s.in, params, 0);
+  } catch {
+    return null;
+  }
 }
 
 function convArithmetic(s) {
